@@ -1,0 +1,105 @@
+"""The `i2i-course` command line.
+
+    i2i-course tour [--profile P] [--json FILE] [--out DIR] [--seed S] [--lessons 01,02]
+        run every lesson's experiment, print the claims table, save figures and the claims JSON;
+        exit 0 when every claim holds, 1 otherwise.
+    i2i-course notebooks [--profile cpu] [--sync-only] [NOTEBOOK ...]
+        re-execute the lesson notebooks and save them with their outputs, noisy metadata stripped.
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from i2i_course.errors import CourseError
+
+
+def tour(args):
+    import matplotlib
+
+    matplotlib.use("Agg")  # figures go to files, never to a screen
+    import matplotlib.pyplot as plt
+
+    from i2i_course.claims import claims_table
+    from i2i_course.experiments import LESSONS
+    from i2i_course.profiles import get_profile
+
+    profile = get_profile(args.profile)
+    wanted = args.lessons.split(",") if args.lessons else list(LESSONS)
+    unknown = [name for name in wanted if name not in LESSONS]
+    if unknown:
+        raise CourseError(f"unknown lesson(s) {', '.join(unknown)}: choose from {', '.join(LESSONS)}")
+    out = Path(args.out) if args.out else None
+    print(f"i2i-course tour: profile {profile.name} ({profile.description}), seed {args.seed}")
+    claims = []
+    for name in wanted:
+        module = LESSONS[name]
+        start = time.perf_counter()
+        result = module.run(profile, seed=args.seed, progress=not args.quiet)
+        print(f"lesson {name} ({module.TITLE}): {time.perf_counter() - start:.1f} s")
+        claims += result.claims
+        for figure_name, figure in result.figures.items():
+            if out is not None:
+                out.mkdir(parents=True, exist_ok=True)
+                figure.savefig(out / f"{name}_{figure_name}.png", dpi=100, bbox_inches="tight")
+            plt.close(figure)
+    print()
+    print(claims_table(claims))
+    if out is not None:
+        print(f"\nfigures written to {out}/")
+    if args.json:
+        report = {"profile": profile.name, "seed": args.seed, "claims": [c.to_dict() for c in claims]}
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+        print(f"claims written to {args.json}")
+    failed = [c for c in claims if not c.holds]
+    if failed:
+        print(f"\n{len(failed)} claim(s) do not hold: {', '.join(c.lesson + '/' + c.id for c in failed)}")
+        return 1
+    print(f"\nall {len(claims)} claims hold")
+    return 0
+
+
+def notebooks(args):
+    from i2i_course import notebooks as nb_tools
+
+    return nb_tools.command(args)
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="i2i-course", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("tour", help="run every lesson's experiment and check its claims")
+    p.add_argument("--profile", help="ci, cpu, colab or full (default: $I2I_PROFILE, else automatic)")
+    p.add_argument("--json", metavar="FILE", help="write the claims as JSON to FILE")
+    p.add_argument("--out", metavar="DIR", help="write the figures as PNG files to DIR")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--lessons", help="comma-separated lesson numbers (default: all)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=tour)
+
+    p = commands.add_parser("notebooks", help="re-execute and re-save the lesson notebooks")
+    p.add_argument("paths", nargs="*", help="notebooks to run (default: notebooks/*.ipynb)")
+    p.add_argument("--profile", default="cpu", help="profile to execute them at (default cpu)")
+    p.add_argument("--sync-only", action="store_true",
+                   help="only rewrite the Colab install cell and README badges from pyproject.toml")
+    p.set_defaults(func=notebooks)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CourseError as error:
+        print(f"i2i-course: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("i2i-course: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

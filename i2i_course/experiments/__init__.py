@@ -1,0 +1,10 @@
+"""Each lesson's experiment: `run(profile, seed, progress)` returns its claims and figures.
+
+`LESSONS` maps a lesson number to its module, in teaching order; the tour runs them all.
+"""
+
+from i2i_course.experiments import l01_blur
+
+LESSONS = {"01": l01_blur}
+
+__all__ = ["LESSONS"]
