@@ -19,6 +19,17 @@ class Claim:
         return asdict(self)
 
 
+@dataclass
+class LessonResult:
+    """What a lesson's `run` returns: its claims, its figures and the details behind them."""
+
+    lesson: str
+    title: str
+    claims: list
+    figures: dict  # name -> matplotlib Figure
+    details: dict = field(default_factory=dict)
+
+
 def format_values(values):
     return ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in values.items())
 

@@ -33,7 +33,7 @@ class Profile:
 PROFILES = {
     "ci": Profile("ci", image_size=32, batch_size=16, ngf=16, steps=300, lr=2e-3, eval_samples=64,
                   description="tiny, seconds on 2 CPU cores (tests, nbval, CI)"),
-    "cpu": Profile("cpu", image_size=64, batch_size=16, ngf=32, steps=600, lr=1e-3, eval_samples=128,
+    "cpu": Profile("cpu", image_size=64, batch_size=16, ngf=16, steps=600, lr=1e-3, eval_samples=128,
                    description="a laptop CPU, a few minutes per lesson"),
     "colab": Profile("colab", image_size=128, batch_size=16, ngf=64, steps=2000, lr=1e-3,
                      eval_samples=256, description="a T4-class GPU, minutes per lesson"),

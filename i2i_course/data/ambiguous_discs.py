@@ -5,8 +5,12 @@ Input x: a white disc on black, the "sketch". Target y: the same disc painted, b
     r - delta with probability p_minor (the minor mode), and
   - its colour is one of two hues: orange (1 - p_minor) or teal (p_minor), independently,
 on a mid-grey background. With p_minor = 0.3 the per-pixel mean (what L2 predicts) is a brownish disc
-whose edge is a two-step ramp 2 * delta wide, while the per-pixel median (what L1 predicts) is the
-orange disc with a sharp edge at r + delta. Unequal weights make mean and median differ visibly.
+whose edge is a two-step ramp 2 * delta wide. The per-pixel median (what L1 predicts) is an orange disc
+with a sharp edge: inside r - delta orange holds 70 % of the mass of every channel, so the median is
+orange. In the band between the radii, orange (49 %), teal (21 %) and background (30 %) compete, and
+in the red and blue channels no side of the background holds half the mass, so the median there is
+the background: the median's edge is sharp, at r - delta. (The median is not the most likely image.)
+Unequal weights make mean and median differ visibly.
 
 Everything is rendered on the fly, vectorised over the batch, from a seeded `torch.Generator`.
 Images are (N, 3, H, W) with values in [-1, 1].

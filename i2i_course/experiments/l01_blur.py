@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import matplotlib.pyplot as plt
 import torch
 
-from i2i_course.claims import Claim
+from i2i_course.claims import Claim, LessonResult
 from i2i_course.data import AmbiguousDiscs
 from i2i_course.losses import pixel_loss
 from i2i_course.metrics import colourfulness, edge_width
@@ -165,15 +165,6 @@ def outputs_figure(batch, runs, references, count=8):
 
 
 # ---------------------------------------------------------------- the lesson
-
-
-@dataclass
-class LessonResult:
-    lesson: str
-    title: str
-    claims: list
-    figures: dict  # name -> matplotlib Figure
-    details: dict = field(default_factory=dict)
 
 
 def references_for(task, batch):

@@ -1,0 +1,5 @@
+"""ipywidgets panels that re-run a lesson's ablation live (ipywidgets 7.7, as on Colab, and 8)."""
+
+from i2i_course.widgets.l01_blur import BlurPanel
+
+__all__ = ["BlurPanel"]

@@ -1,0 +1,81 @@
+import pytest
+import torch
+from torch import nn
+
+from i2i_course import CourseError
+from i2i_course.nets import UNet, count_parameters
+
+
+@pytest.fixture(scope="module")
+def unet_256():
+    return UNet(3, 3, num_downs=8)
+
+
+def test_unet_256_matches_the_reference_parameter_count(unet_256):
+    assert count_parameters(unet_256) == 54_413_955
+
+
+def test_unet_256_layers_match_the_reference(unet_256):
+    convs = [m for m in unet_256.modules() if isinstance(m, nn.Conv2d)]
+    ups = [m for m in unet_256.modules() if isinstance(m, nn.ConvTranspose2d)]
+    assert [c.out_channels for c in convs] == [64, 128, 256, 512, 512, 512, 512, 512]
+    # modules() walks down the U first, then meets the up-convs from the innermost level outwards;
+    # each up-conv above the innermost takes 2 * inner channels: its level's output plus the skip
+    assert [u.in_channels for u in ups] == [512, 1024, 1024, 1024, 1024, 512, 256, 128]
+    for conv in convs + ups:
+        assert conv.kernel_size == (4, 4) and conv.stride == (2, 2) and conv.padding == (1, 1)
+    # BatchNorm carries the shift, so only the outermost up-conv keeps a bias
+    assert [u.bias is not None for u in ups] == [False] * 7 + [True]
+    assert [c.bias is not None for c in convs] == [False] * 8
+    norms = [m for m in unet_256.modules() if isinstance(m, nn.BatchNorm2d)]
+    assert len(norms) == 6 + 7  # no norm on the outermost down conv nor the innermost down path
+    dropouts = [m for m in unet_256.modules() if isinstance(m, nn.Dropout)]
+    assert len(dropouts) == 3 and all(d.p == 0.5 for d in dropouts)
+    assert isinstance(list(unet_256.modules())[-1], nn.Tanh)
+
+
+def test_unet_256_runs_at_256(unet_256):
+    with torch.no_grad():
+        y = unet_256.eval()(torch.randn(1, 3, 256, 256))
+    assert y.shape == (1, 3, 256, 256) and y.abs().max() <= 1
+
+
+@pytest.mark.parametrize("num_downs, size", [(1, 8), (3, 16), (5, 32), (6, 64)])
+def test_depths_and_channels(num_downs, size):
+    net = UNet(1, 2, num_downs=num_downs, ngf=8)
+    y = net(torch.randn(2, 1, size, size))
+    assert y.shape == (2, 2, size, size)
+
+
+def test_non_square_images_work():
+    assert UNet(3, 3, num_downs=4, ngf=8)(torch.randn(1, 3, 32, 48)).shape == (1, 3, 32, 48)
+
+
+def test_instance_norm_variant_has_biases_and_no_batchnorm():
+    net = UNet(3, 3, num_downs=5, ngf=8, norm="instance")
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in net.modules())
+    assert all(m.bias is not None for m in net.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)))
+
+
+def test_size_it_cannot_halve_names_the_nearest_sizes():
+    net = UNet(3, 3, num_downs=8, ngf=4)
+    with pytest.raises(CourseError) as error:
+        net(torch.randn(1, 3, 250, 300))
+    message = str(error.value)
+    assert "\n" not in message and "multiples of 256" in message and "250x300" in message
+    assert "256" in message and "512" in message
+
+
+def test_wrong_channel_count_says_what_to_do():
+    net = UNet(3, 3, num_downs=5, ngf=8)
+    with pytest.raises(CourseError, match=r"3 input channels, got 1 .*in_channels=1"):
+        net(torch.randn(1, 1, 32, 32))
+    with pytest.raises(CourseError, match="unsqueeze"):
+        net(torch.randn(3, 32, 32))
+
+
+def test_bad_settings():
+    with pytest.raises(CourseError, match="norm"):
+        UNet(3, 3, num_downs=5, norm="layer")
+    with pytest.raises(CourseError, match="num_downs"):
+        UNet(3, 3, num_downs=0)

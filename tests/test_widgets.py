@@ -1,0 +1,70 @@
+"""Lesson 01's BlurPanel, driven headlessly, under the installed ipywidgets (8.x) and under 7.7.1.
+
+The checks live in tests/widget_checks.py. Colab ships ipywidgets 7.7.1 and the course must work there,
+so the last test installs 7.7.1 from the package registry into a cache folder (once; reruns reuse it)
+and runs the same checks in a subprocess that imports ipywidgets from there. ipywidgets 7.7.1 runs on
+this environment's IPython, ipykernel and traitlets as they are: of its own dependencies only
+ipython_genutils is imported (widgetsnbextension and jupyterlab_widgets are front-end files), but all
+three are installed, at 7.x-era versions, as pip would for Colab.
+"""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+import widget_checks
+
+COLAB_IPYWIDGETS = "7.7.1"
+# ipywidgets 7.7.1 and the dependencies it needs at 7.x-era versions (the venv's are 8.x-era)
+COLAB_PINS = [f"ipywidgets=={COLAB_IPYWIDGETS}", "widgetsnbextension==3.6.10", "jupyterlab_widgets==1.1.11",
+              "ipython_genutils==0.2.0"]
+
+
+@pytest.mark.parametrize("check", widget_checks.CHECKS, ids=lambda check: check.__name__)
+def test_panel_under_installed_ipywidgets(check):
+    check()
+
+
+def colab_ipywidgets_dir():
+    """A folder holding ipywidgets 7.7.1 and its 7.x-era dependencies, installed once and reused.
+
+    Installed into a fresh folder and renamed into place, so a concurrent or interrupted run never
+    leaves a half-filled cache behind.
+    """
+    key = hashlib.sha256(" ".join(COLAB_PINS).encode()).hexdigest()[:10]
+    target = Path(tempfile.gettempdir()) / f"i2i-course-ipywidgets-{COLAB_IPYWIDGETS}-{key}"
+    if target.is_dir():
+        return target
+    staging = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--disable-pip-version-check", "--no-input",
+         "--target", str(staging), *COLAB_PINS],
+        capture_output=True, text=True, timeout=300)
+    if result.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        pytest.fail(f"could not install ipywidgets {COLAB_IPYWIDGETS} from the package registry, so the "
+                    f"widgets are unchecked under Colab's version; pip said:\n{result.stderr[-3000:]}")
+    try:
+        staging.rename(target)
+    except OSError:  # another run got there first: use its copy
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def test_panel_under_colab_ipywidgets():
+    folder = colab_ipywidgets_dir()
+    env = dict(os.environ, MPLBACKEND="Agg",
+               PYTHONPATH=os.pathsep.join([str(folder), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    result = subprocess.run([sys.executable, widget_checks.__file__, COLAB_IPYWIDGETS], env=env,
+                            capture_output=True, text=True, timeout=300)
+    report = f"stdout:\n{result.stdout}\nstderr:\n{result.stderr[-5000:]}"
+    assert result.returncode == 0, report
+    assert f"ipywidgets {COLAB_IPYWIDGETS} from {folder}" in result.stdout, report
+    assert [line for line in result.stdout.splitlines() if line.startswith("passed ")] == \
+        [f"passed {check.__name__}" for check in widget_checks.CHECKS], report
