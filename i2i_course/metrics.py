@@ -5,6 +5,9 @@
   measures 0.8 w; the L2-optimal "two-step" edge of lesson 01 measures the gap between its two modes.
 - `colourfulness`: Hasler and Suesstrunk's colourfulness M = sigma_rgyb + 0.3 mu_rgyb (2003), on
   0-255 RGB. A grey image scores 0, a uniform pure red 85.5; averaging two hues lowers it.
+- `high_frequency_ratio`: the share of spectral energy above a cut-off frequency, outputs relative to
+  targets: 1 keeps all the fine detail, a blurred output scores below 1.
+- `segmentation_scores`: the FCN-score's per-pixel accuracy, per-class accuracy and class IoU.
 """
 
 import torch
@@ -75,3 +78,45 @@ def colourfulness(images):
     spread = torch.sqrt(rg.var(1, unbiased=False) + yb.var(1, unbiased=False))
     mean = torch.sqrt(rg.mean(1) ** 2 + yb.mean(1) ** 2)
     return spread + 0.3 * mean
+
+
+def high_frequency_share(images, cutoff=0.25):
+    """Share of each image's spectral energy above `cutoff` (a fraction of the Nyquist frequency): (N,).
+
+    The mean of each channel is removed first, so a flat image has no energy and scores 0. White noise
+    scores the share of frequency bins above the cut-off; blurring lowers the score, sharp detail
+    (edges, textures) raises it.
+    """
+    _check_images(images)
+    images = images.float()
+    power = torch.fft.fft2(images - images.mean((-2, -1), keepdim=True)).abs() ** 2  # (N, 3, H, W)
+    fy = torch.fft.fftfreq(images.shape[-2]).view(-1, 1).abs() * 2  # 1 = Nyquist
+    fx = torch.fft.fftfreq(images.shape[-1]).view(1, -1).abs() * 2
+    high = torch.sqrt(fy**2 + fx**2) > cutoff
+    total = power.sum((1, 2, 3))
+    return (power * high).sum((1, 2, 3)) / total.clamp(min=1e-12)
+
+
+def high_frequency_ratio(outputs, targets, cutoff=0.25):
+    """How much of the targets' fine detail the outputs keep: mean HF share of outputs / of targets.
+
+    1 means as much high-frequency energy (relative to all energy) as the real images; a blurred
+    output scores below 1.
+    """
+    return (high_frequency_share(outputs, cutoff).mean()
+            / high_frequency_share(targets, cutoff).mean().clamp(min=1e-12)).item()
+
+
+def segmentation_scores(predicted, true, num_classes):
+    """The FCN-score's three numbers for label maps (N, H, W): per-pixel accuracy, mean per-class
+    accuracy and mean class IoU, over the classes present in `true` (as in pix2pix's Table 1)."""
+    if predicted.shape != true.shape:
+        raise CourseError(f"label maps differ in shape: {tuple(predicted.shape)} vs {tuple(true.shape)}")
+    predicted, true = predicted.flatten(), true.flatten()
+    confusion = torch.bincount(true * num_classes + predicted, minlength=num_classes**2)
+    confusion = confusion.view(num_classes, num_classes).double()  # rows: true class
+    hits, present = confusion.diag(), confusion.sum(1) > 0
+    union = confusion.sum(0) + confusion.sum(1) - hits
+    return {"pixel_accuracy": (hits.sum() / confusion.sum()).item(),
+            "class_accuracy": (hits / confusion.sum(1).clamp(min=1))[present].mean().item(),
+            "class_iou": (hits / union.clamp(min=1))[present].mean().item()}

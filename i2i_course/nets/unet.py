@@ -1,16 +1,18 @@
 """The pix2pix U-Net generator, built from the inside out as in the paper's reference code.
 
-    x ─ down1 ──────────────────────────────────── up1 ─ tanh ─> y        level 1 (outermost)
-          └─ down2 ─────────────────────── up2 ─┘                          level 2
-                └─ ...  down_n ─ up_n  ... ─┘                              level n (innermost)
+    x ── down1 ─────────────────────────────── cat ─ up1 ─ tanh ──> y     level 1 (outermost)
+           └── down2 ──────────────── cat ─ up2 ─┘                         level 2
+                 └── ... down_n ─ up_n ... ┘                               level n (innermost)
 
-Each level halves the image on the way down (Conv 4x4, stride 2, pad 1, LeakyReLU 0.2 before it) and
-doubles it on the way up (ConvTranspose 4x4, stride 2, pad 1, ReLU before it). The skip connection of a
-level concatenates the level's input to its output, so the up-convolution of the level above sees
-2 * inner channels. Widths: ngf, 2ngf, 4ngf, 8ngf, then 8ngf for every deeper level. No norm on the
-outermost down conv nor on the innermost down path; dropout 0.5 after the up path of the middle
-8ngf levels (levels 5 .. num_downs - 1, as in the reference). `UNet(3, 3, num_downs=8)` is the reference
-`unet_256`: 54,413,955 parameters.
+Each level halves the image on the way down (LeakyReLU 0.2, Conv 4x4 stride 2 pad 1, norm) and
+doubles it on the way up (ReLU, ConvTranspose 4x4 stride 2 pad 1, norm). The skip connection of a level
+("cat") concatenates the level's down features to what comes back from the deeper levels, so its
+up-convolution sees 2 * inner channels; with the skip severed it sees inner channels, and the net is
+the paper's encoder-decoder. Levels 1 .. n-1 have skips; the innermost has nothing to skip across.
+Widths: ngf, 2ngf, 4ngf, 8ngf, then 8ngf for every deeper level. No norm on the outermost down conv
+nor on the innermost down path; dropout 0.5 after the up path of the middle 8ngf levels (levels
+5 .. n-1, as in the reference). `UNet(3, 3, num_downs=8)` is the reference `unet_256`: 54,413,955
+parameters.
 
 Images are (N, C, H, W) with values in [-1, 1]; H and W must be multiples of 2**num_downs.
 """
@@ -38,40 +40,54 @@ def level_width(ngf, level):
 
 
 class UNetBlock(nn.Module):
-    """One level: down-conv, the inner levels (`submodule`), up-conv, and the skip around them.
+    """One level: down-conv, the deeper levels (`inner`), the skip, up-conv.
 
-    (N, outer_nc, H, W) -> (N, 2 * outer_nc, H, W): the input concatenated with the up path's output.
-    The outermost level returns the up path alone, (N, out_channels, H, W), through a Tanh.
+    (N, outer_nc, H, W) -> (N, outer_nc, H, W) (the outermost level maps in_nc to outer_nc channels,
+    through a Tanh). With `skip`, the up-conv sees the down features concatenated to the deeper levels'
+    output, 2 * inner_nc channels; without, only the deeper levels' output, inner_nc channels.
     """
 
-    def __init__(self, outer_nc, inner_nc, in_nc=None, submodule=None, outermost=False,
-                 innermost=False, norm="batch", dropout=False):
+    def __init__(self, outer_nc, inner_nc, in_nc=None, inner=None, outermost=False, innermost=False,
+                 norm="batch", dropout=False, skip=True):
         super().__init__()
-        self.outermost = outermost
+        self.skip = skip and not innermost
         in_nc = outer_nc if in_nc is None else in_nc
         use_bias = norm != "batch"  # BatchNorm has its own shift
         down_conv = nn.Conv2d(in_nc, inner_nc, kernel_size=4, stride=2, padding=1, bias=use_bias)
-        up_in = inner_nc if innermost else 2 * inner_nc  # the inner level's output carries its skip
+        up_in = 2 * inner_nc if self.skip else inner_nc
         if outermost:
+            self.down = nn.Sequential(down_conv)
             up_conv = nn.ConvTranspose2d(up_in, outer_nc, kernel_size=4, stride=2, padding=1)
-            down = [down_conv]
-            up = [nn.ReLU(True), up_conv, nn.Tanh()]
-        else:
-            up_conv = nn.ConvTranspose2d(up_in, outer_nc, kernel_size=4, stride=2, padding=1,
-                                         bias=use_bias)
-            down = [nn.LeakyReLU(0.2, True), down_conv]
-            if not innermost:
-                down.append(norm_layer(norm, inner_nc))
-            up = [nn.ReLU(True), up_conv, norm_layer(norm, outer_nc)]
-            if dropout:
-                up.append(nn.Dropout(0.5))
-        middle = [] if submodule is None else [submodule]
-        self.model = nn.Sequential(*down, *middle, *up)
+            self.inner = inner
+            self.up = nn.Sequential(nn.ReLU(True), up_conv, nn.Tanh())
+            return
+        down_norm = [] if innermost else [norm_layer(norm, inner_nc)]
+        self.down = nn.Sequential(nn.LeakyReLU(0.2, True), down_conv, *down_norm)
+        self.inner = inner
+        up_conv = nn.ConvTranspose2d(up_in, outer_nc, kernel_size=4, stride=2, padding=1, bias=use_bias)
+        self.up = nn.Sequential(nn.ReLU(True), up_conv, norm_layer(norm, outer_nc),
+                                *([nn.Dropout(0.5)] if dropout else []))
 
     def forward(self, x):
-        if self.outermost:
-            return self.model(x)
-        return torch.cat([x, self.model(x)], dim=1)  # the skip connection
+        features = self.down(x)
+        deeper = features if self.inner is None else self.inner(features)
+        if self.skip:
+            deeper = torch.cat([features, deeper], dim=1)  # the skip connection
+        return self.up(deeper)
+
+
+def skip_levels(skips, num_downs):
+    """The set of levels (1 = outermost .. num_downs - 1) that keep their skip, from True/False/levels."""
+    all_levels = set(range(1, num_downs))
+    if skips is True:
+        return all_levels
+    if skips is False or skips is None:
+        return set()
+    levels = set(skips)
+    if not levels <= all_levels:
+        raise CourseError(f"skips {sorted(levels - all_levels)} do not exist: a UNet with "
+                          f"num_downs={num_downs} has skips at levels 1 (outermost) to {num_downs - 1}")
+    return levels
 
 
 class UNet(nn.Module):
@@ -80,23 +96,25 @@ class UNet(nn.Module):
     num_downs: how many times the image is halved (8 for 256x256 images: a 1x1 bottleneck).
     ngf: channels of the outermost level. norm: "batch", "instance" or "none".
     dropout: dropout 0.5 in the middle 8ngf levels (pix2pix's only source of noise).
+    skips: True (every level), False (the encoder-decoder), or the level numbers to keep (1 = outermost).
     """
 
-    def __init__(self, in_channels, out_channels, num_downs, ngf=64, norm="batch", dropout=True):
+    def __init__(self, in_channels, out_channels, num_downs, ngf=64, norm="batch", dropout=True,
+                 skips=True):
         super().__init__()
         if num_downs < 1:
             raise CourseError(f"num_downs must be at least 1, got {num_downs}")
         self.in_channels, self.out_channels, self.num_downs = in_channels, out_channels, num_downs
+        self.skips = skip_levels(skips, num_downs)
         block = None
         for level in range(num_downs, 0, -1):  # innermost first, as in the reference
-            inner = level_width(ngf, level)
-            if level == 1:
-                block = UNetBlock(out_channels, inner, in_nc=in_channels, submodule=block,
-                                  outermost=True, innermost=num_downs == 1, norm=norm)
-            else:
-                block = UNetBlock(level_width(ngf, level - 1), inner, submodule=block,
-                                  innermost=level == num_downs,
-                                  norm=norm, dropout=dropout and 5 <= level < num_downs)
+            inner_nc = level_width(ngf, level)
+            outermost = level == 1
+            block = UNetBlock(
+                out_channels if outermost else level_width(ngf, level - 1), inner_nc,
+                in_nc=in_channels if outermost else None, inner=block, outermost=outermost,
+                innermost=level == num_downs, norm=norm, skip=level in self.skips,
+                dropout=dropout and 5 <= level < num_downs)
         self.model = block
 
     def check_input(self, x):

@@ -1,0 +1,98 @@
+"""The FCN-score, done honestly for synthetic data (pix2pix's Table 1, "FCN-score").
+
+pix2pix judges generated photos by how well an off-the-shelf segmenter, trained on *real* photos,
+recovers their labels. Here the segmenter is small and trained on the task's real (synthetic) photos;
+its score on the real held-out photos is the ceiling that generated photos are compared to.
+
+Trained segmenters are cached per task, image size, seed and step count, in memory and on disk
+(`I2I_CACHE_DIR`, default ~/.cache/i2i-course), so lessons do not retrain them. The disk key includes a
+hash of this file, so a change to the recipe never reuses a stale segmenter.
+"""
+
+import hashlib
+import os
+from pathlib import Path
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from i2i_course.metrics import segmentation_scores
+from i2i_course.runtime import pick_device
+
+_TRAINED = {}  # in-memory cache: key -> segmenter
+
+
+class Segmenter(nn.Module):
+    """A small fully convolutional net: (N, 3, H, W) photos in [-1, 1] -> (N, classes, H, W) logits.
+
+    Four 3x3 convolutions (the last two dilated) see an 11x11 patch: enough to tell a brick wall from
+    glass, wood or railings by colour and texture.
+    """
+
+    def __init__(self, num_classes, width=32):
+        super().__init__()
+
+        def block(cin, cout, dilation):
+            return [nn.Conv2d(cin, cout, 3, padding=dilation, dilation=dilation), nn.BatchNorm2d(cout),
+                    nn.ReLU(True)]
+
+        self.net = nn.Sequential(*block(3, width, 1), *block(width, width, 1), *block(width, width, 2),
+                                 nn.Conv2d(width, num_classes, 1))
+
+    def forward(self, x):
+        return self.net(x)
+
+
+def cache_dir():
+    return Path(os.environ.get("I2I_CACHE_DIR", Path.home() / ".cache" / "i2i-course"))
+
+
+def _disk_key(task, seed, steps):
+    recipe = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    return f"segmenter-{type(task).__name__}-{task.image_size}px-seed{seed}-{steps}steps-{recipe}.pt"
+
+
+def train_segmenter(task, seed=0, steps=300, batch_size=16, progress=False):
+    """Train a Segmenter on the task's real photos -> label maps (cross-entropy, Adam 1e-3)."""
+    from tqdm.auto import tqdm
+
+    device = pick_device()
+    torch.manual_seed(seed)
+    model = Segmenter(len(task.classes)).to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    generator = torch.Generator().manual_seed(50_000 + seed)  # its own stream of real photos
+    for _ in tqdm(range(steps), desc="segmenter", disable=not progress, leave=False):
+        batch = task.sample(batch_size, generator)
+        loss = F.cross_entropy(model(batch.y.to(device)), batch.labels.to(device))
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+    return model.eval().cpu()
+
+
+def trained_segmenter(task, seed=0, steps=300, progress=False):
+    """The task's segmenter, trained once per (task, size, seed, steps) and cached in memory and on disk."""
+    key = _disk_key(task, seed, steps)
+    if key in _TRAINED:
+        return _TRAINED[key]
+    path = cache_dir() / key
+    model = Segmenter(len(task.classes))
+    if path.is_file():
+        model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+        model.eval()
+    else:
+        model = train_segmenter(task, seed, steps, progress=progress)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        torch.save(model.state_dict(), tmp)
+        os.replace(tmp, path)  # atomic: a crash never leaves half a file
+    _TRAINED[key] = model
+    return model
+
+
+@torch.no_grad()
+def fcn_scores(segmenter, photos, labels, num_classes, batch_size=64):
+    """Segment `photos` (N, 3, H, W) and score the result against the true `labels` (N, H, W)."""
+    predicted = torch.cat([segmenter(chunk).argmax(1) for chunk in photos.float().split(batch_size)])
+    return segmentation_scores(predicted, labels, num_classes)
