@@ -69,3 +69,46 @@ def test_metrics_refuse_non_rgb_images():
         colourfulness(torch.zeros(1, 1, 8, 8))
     with pytest.raises(CourseError, match=r"\(N, 3, H, W\)"):
         edge_width(torch.zeros(3, 8, 8), torch.zeros(1, 2), (0, 0, 0))
+
+
+# ------------------------------------------------------------------ lesson 02's metrics
+
+from torch.nn import functional as F  # noqa: E402
+
+from i2i_course.metrics import high_frequency_ratio, high_frequency_share, segmentation_scores  # noqa: E402
+
+
+def test_flat_image_has_no_high_frequency_energy():
+    assert high_frequency_share(torch.full((1, 3, 16, 16), 0.3)).item() == 0.0
+
+
+def test_white_noise_share_is_the_share_of_high_frequency_bins():
+    noise = torch.randn(64, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+    f = torch.fft.fftfreq(32).abs() * 2
+    radius = torch.sqrt(f.view(-1, 1) ** 2 + f.view(1, -1) ** 2)
+    bins = ((radius > 0.25).sum() / (radius.numel() - 1)).item()  # the DC bin is removed with the mean
+    assert high_frequency_share(noise).mean().item() == pytest.approx(bins, abs=0.01)
+
+
+def test_a_pure_low_and_a_pure_high_frequency():
+    rows = torch.arange(32, dtype=torch.float32).view(1, 1, -1, 1).expand(1, 3, 32, 32)
+    slow = torch.cos(2 * torch.pi * rows / 32)  # 1/32 cycles per pixel: 1/16 of Nyquist
+    fast = torch.cos(torch.pi * rows / 2)  # 1/4 cycles per pixel: half the Nyquist frequency
+    assert high_frequency_share(slow).item() == pytest.approx(0.0, abs=1e-6)
+    assert high_frequency_share(fast).item() == pytest.approx(1.0, abs=1e-6)
+
+
+def test_blurring_lowers_the_ratio_and_identity_keeps_it():
+    images = torch.rand(8, 3, 32, 32, generator=torch.Generator().manual_seed(1)) * 2 - 1
+    assert high_frequency_ratio(images, images) == pytest.approx(1.0)
+    assert high_frequency_ratio(F.avg_pool2d(images, 3, 1, 1), images) < 0.75  # 0.69 measured
+
+
+def test_segmentation_scores_known_values():
+    true = torch.tensor([[0, 0, 1, 1], [0, 0, 2, 2]]).unsqueeze(0)
+    predicted = torch.tensor([[0, 0, 1, 0], [0, 0, 2, 2]]).unsqueeze(0)  # one class-1 pixel called 0
+    scores = segmentation_scores(predicted, true, num_classes=4)  # class 3 is absent: not averaged
+    assert scores["pixel_accuracy"] == pytest.approx(7 / 8)
+    assert scores["class_accuracy"] == pytest.approx((1 + 0.5 + 1) / 3)
+    assert scores["class_iou"] == pytest.approx((4 / 5 + 1 / 2 + 1) / 3)
+    assert segmentation_scores(true, true, 4) == {"pixel_accuracy": 1.0, "class_accuracy": 1.0, "class_iou": 1.0}

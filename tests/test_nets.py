@@ -79,3 +79,50 @@ def test_bad_settings():
         UNet(3, 3, num_downs=5, norm="layer")
     with pytest.raises(CourseError, match="num_downs"):
         UNet(3, 3, num_downs=0)
+
+
+# ------------------------------------------------------------------ the skip ablation (lesson 02)
+
+
+def up_conv_inputs(net):
+    """The up-convs' input channels, outermost level first."""
+    return [u.in_channels for u in net.modules() if isinstance(u, nn.ConvTranspose2d)][::-1]
+
+
+def test_severed_skips_halve_the_up_conv_inputs():
+    unet = UNet(3, 3, num_downs=5, ngf=8)
+    ed = UNet(3, 3, num_downs=5, ngf=8, skips=False)
+    assert up_conv_inputs(unet) == [16, 32, 64, 128, 64]  # 2 * inner at levels 1-4, inner at 5
+    assert up_conv_inputs(ed) == [8, 16, 32, 64, 64]
+    some = UNet(3, 3, num_downs=5, ngf=8, skips=[1, 3])
+    assert up_conv_inputs(some) == [16, 16, 64, 64, 64]
+    assert some.skips == {1, 3} and unet.skips == {1, 2, 3, 4} and ed.skips == set()
+
+
+def test_encoder_decoder_256_parameter_count():
+    # unet_256 minus the skip halves of the up-convs' weights at levels 1-7 (in 2*inner -> inner)
+    saved = sum(4 * 4 * inner * outer for inner, outer in
+                [(64, 3), (128, 64), (256, 128), (512, 256), (512, 512), (512, 512), (512, 512)])
+    assert count_parameters(UNet(3, 3, num_downs=8, skips=False)) == 54_413_955 - saved == 39_075_459
+
+
+def test_gradient_reaches_the_input_through_the_outermost_skip_alone():
+    """With only the outermost skip, the input's gradient must flow even when the bottleneck is cut."""
+    net = UNet(3, 3, num_downs=4, ngf=8, norm="none", dropout=False, skips=[1])
+    x = torch.randn(1, 3, 16, 16, requires_grad=True)
+    inner = net.model.inner  # level 2 and deeper
+    for p in inner.parameters():
+        p.data.zero_()  # the deeper levels now output zeros whatever their input
+    net(x).sum().backward()
+    assert x.grad.abs().sum() > 0
+    ed = UNet(3, 3, num_downs=4, ngf=8, norm="none", dropout=False, skips=False)
+    for p in ed.model.inner.parameters():
+        p.data.zero_()
+    x.grad = None
+    ed(x).sum().backward()
+    assert x.grad.abs().sum() == 0  # without the skip, nothing gets past the cut
+
+
+def test_unknown_skip_levels_are_refused():
+    with pytest.raises(CourseError, match=r"skips \[5\] do not exist.*levels 1 \(outermost\) to 4"):
+        UNet(3, 3, num_downs=5, skips=[1, 5])

@@ -16,13 +16,16 @@ def test_tour_on_ci_writes_claims_and_figures(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     data = json.loads(report.read_text())
     assert data["profile"] == "ci"
-    lesson01 = [c for c in data["claims"] if c["lesson"] == "01"]
-    assert {c["id"] for c in lesson01} == {"toy-argmin", "edges-l2-wider", "colour-l2-greyer"}
+    ids = {(c["lesson"], c["id"]) for c in data["claims"]}
+    assert ids == {("01", "toy-argmin"), ("01", "edges-l2-wider"), ("01", "colour-l2-greyer"),
+                   ("02", "unet-beats-ed-l1"), ("02", "unet-beats-ed-detail"),
+                   ("02", "outermost-skip-matters-most")}
     for claim in data["claims"]:
         assert set(claim) == {"lesson", "id", "statement", "values", "holds"}
         assert claim["holds"] is True and claim["values"]
-    assert sorted(p.name for p in figures.iterdir()) == ["01_losses.png", "01_outputs.png", "01_toy.png"]
-    assert "edges-l2-wider" in done.stdout and "all 3 claims hold" in done.stdout
+    assert sorted(p.name for p in figures.iterdir()) == ["01_losses.png", "01_outputs.png", "01_toy.png",
+                                                         "02_outputs.png", "02_table.png"]
+    assert "edges-l2-wider" in done.stdout and "all 6 claims hold" in done.stdout
 
 
 def test_tour_exits_1_when_a_claim_fails(monkeypatch, tmp_path, capsys):
@@ -31,7 +34,7 @@ def test_tour_exits_1_when_a_claim_fails(monkeypatch, tmp_path, capsys):
         return LessonResult("01", l01_blur.TITLE, [claim], {})
 
     monkeypatch.setattr(l01_blur, "run", failing_run)
-    assert cli.main(["tour", "--profile", "ci", "--json", str(tmp_path / "c.json")]) == 1
+    assert cli.main(["tour", "--profile", "ci", "--lessons", "01", "--json", str(tmp_path / "c.json")]) == 1
     assert json.loads((tmp_path / "c.json").read_text())["claims"][0]["holds"] is False
     assert "1 claim(s) do not hold: 01/edges-l2-wider" in capsys.readouterr().out
 

@@ -110,7 +110,7 @@ class SyntheticFacades:
         glare = ((rows + cols) % (s / 4)) < s / 16  # diagonal reflections
         window = torch.tensor([-0.8, -0.6, -0.4]).view(1, 3, 1, 1) + 0.5 * glare.float()
         grain = torch.sin(cols * 2.1 + 0.6 * torch.sin(rows * 0.7))
-        door = torch.stack([g(-0.1, 0.3), g(-0.6, -0.3), g(-0.9, -0.7)], 1).view(n, 3, 1, 1) + 0.15 * grain
+        door = torch.stack([g(-0.4, -0.1), g(-0.75, -0.55), g(-0.95, -0.8)], 1).view(n, 3, 1, 1) + 0.15 * grain
         bars = (cols % 3) < 1
         balcony = torch.tensor([-0.9, -0.9, -0.9]).view(1, 3, 1, 1) + 1.2 * bars.float()
         cornice = torch.tensor([0.7, 0.65, 0.55]).view(1, 3, 1, 1) - 0.3 * (rows % 2 < 1).float()
