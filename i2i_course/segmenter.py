@@ -6,10 +6,11 @@ its score on the real held-out photos is the ceiling that generated photos are c
 
 Trained segmenters are cached per task, image size, seed and step count, in memory and on disk
 (`I2I_CACHE_DIR`, default ~/.cache/i2i-course), so lessons do not retrain them. The disk key includes a
-hash of this file, so a change to the recipe never reuses a stale segmenter.
+hash of this file and of the task's module, so a change to either never reuses a stale segmenter.
 """
 
 import hashlib
+import inspect
 import os
 from pathlib import Path
 
@@ -49,7 +50,10 @@ def cache_dir():
 
 
 def _disk_key(task, seed, steps):
-    recipe = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    """The cache file's name: the task, size, seed, steps, and a hash of the code that made the
+    segmenter and its photos (this file and the task's module), so edited code never reuses it."""
+    sources = Path(__file__).read_bytes() + Path(inspect.getfile(type(task))).read_bytes()
+    recipe = hashlib.sha256(sources).hexdigest()[:12]
     return f"segmenter-{type(task).__name__}-{task.image_size}px-seed{seed}-{steps}steps-{recipe}.pt"
 
 
