@@ -5,6 +5,11 @@
         exit 0 when every claim holds, 1 otherwise.
     i2i-course notebooks [--profile cpu] [--sync-only] [NOTEBOOK ...]
         re-execute the lesson notebooks and save them with their outputs, noisy metadata stripped.
+    i2i-course release [ASSIGNMENT ...]
+        regenerate assignments/ (the student notebooks) from solutions/ with nbgrader, deterministically.
+    i2i-course grade ASSIGNMENT [--student ID] [--force]
+        repair the submissions' nbgrader metadata, autograde them, report each student's score;
+        exit 0 when all went well, 1 when a submission needs a person.
 """
 
 import argparse
@@ -67,6 +72,19 @@ def notebooks(args):
     return nb_tools.command(args)
 
 
+def release(args):
+    from i2i_course import grading
+
+    grading.release(grading.find_course(), args.assignments)
+    return 0
+
+
+def grade(args):
+    from i2i_course import grading
+
+    return grading.grade(grading.find_course(), args.assignment, student=args.student, force=args.force)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="i2i-course", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -86,6 +104,16 @@ def build_parser():
     p.add_argument("--sync-only", action="store_true",
                    help="only rewrite the Colab install cell and README badges from pyproject.toml")
     p.set_defaults(func=notebooks)
+
+    p = commands.add_parser("release", help="regenerate assignments/ from solutions/ (nbgrader)")
+    p.add_argument("assignments", nargs="*", help="assignment folders in solutions/ (default: all)")
+    p.set_defaults(func=release)
+
+    p = commands.add_parser("grade", help="repair and autograde the submissions of an assignment (nbgrader)")
+    p.add_argument("assignment", help="the assignment, e.g. 01_losses_and_blur")
+    p.add_argument("--student", help="only this student's submission")
+    p.add_argument("--force", action="store_true", help="autograde again submissions already autograded")
+    p.set_defaults(func=grade)
     return parser
 
 

@@ -187,7 +187,8 @@ def sync(root):
     url = repository_url(root)
     _github_owner_repo(url)  # a bad address stops here, before any file is written
     changed = []
-    for path in lesson_notebooks(root):
+    # the lessons, and the assignments' sources (`i2i-course release` then regenerates the student copies)
+    for path in [*lesson_notebooks(root), *sorted(root.glob("solutions/*/*.ipynb"))]:
         nb = nbformat.read(path, as_version=4)
         if sync_notebook(nb, url):
             _write_atomic(path, nbformat.writes(nb))
