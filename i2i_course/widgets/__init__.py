@@ -1,5 +1,6 @@
 """ipywidgets panels that re-run a lesson's ablation live (ipywidgets 7.7, as on Colab, and 8)."""
 
 from i2i_course.widgets.l01_blur import BlurPanel
+from i2i_course.widgets.l02_skips import SkipPanel
 
-__all__ = ["BlurPanel"]
+__all__ = ["BlurPanel", "SkipPanel"]
