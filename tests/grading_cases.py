@@ -19,6 +19,8 @@ SOLUTION_LINE = ("### BEGIN SOLUTION", "### END SOLUTION")
 WRONG_FUNCTION = {
     "01_losses_and_blur": ("losses", "return ((pred - target) ** 2).mean()",
                            "return (pred - target).abs().mean()", {"test-l2-loss"}),
+    "02_unet_skips": ("build-unet", "inner_nc = ngf * min(2 ** (level - 1), 8)", "inner_nc = ngf * 2 ** (level - 1)",
+                      {"test-build-unet", "test-build-unet-reference"}),
 }
 
 

@@ -38,6 +38,10 @@ STUDENT_IMPORTS = {"i2i_course", "torch", "torchvision", "numpy", "matplotlib", 
 POINTS_01 = {"test-l1-loss": 1.0, "test-l2-loss": 1.0, "test-best-l2": 2.0, "test-best-l1": 2.0,
              "test-colourfulness": 2.0}
 ANSWER_01 = ("why-l2-blurs", 2.0)
+# Assignment 02: UNetBlock (4 points), build_unet (2), the written answer (2)
+POINTS_02 = {"test-block-shapes": 1.0, "test-block-parameters": 1.0, "test-block-severed": 1.0,
+             "test-block-gradient": 1.0, "test-build-unet": 1.0, "test-build-unet-reference": 1.0}
+ANSWER_02 = ("what-skips-carry", 2.0)
 
 every_assignment = pytest.mark.parametrize("name", ASSIGNMENTS)
 
@@ -78,13 +82,15 @@ def tree(folder):
                                            path.relative_to(folder).parts)}
 
 
-def test_the_course_has_assignment_01():
-    assert "01_losses_and_blur" in ASSIGNMENTS
-    source, released = paths("01_losses_and_blur")
-    assert cases.auto_points(read(source)) == POINTS_01
-    answer = cases.by_id(read(released), ANSWER_01[0])
-    assert answer.cell_type == "markdown" and cases.meta(answer)["points"] == ANSWER_01[1]
-    assert cases.meta(answer)["grade"] and cases.meta(answer)["solution"]  # graded by hand
+@pytest.mark.parametrize("name, points, answer", [("01_losses_and_blur", POINTS_01, ANSWER_01),
+                                                   ("02_unet_skips", POINTS_02, ANSWER_02)])
+def test_the_course_has_its_assignments(name, points, answer):
+    assert name in ASSIGNMENTS
+    source, released = paths(name)
+    assert cases.auto_points(read(source)) == points
+    cell = cases.by_id(read(released), answer[0])
+    assert cell.cell_type == "markdown" and cases.meta(cell)["points"] == answer[1]
+    assert cases.meta(cell)["grade"] and cases.meta(cell)["solution"]  # graded by hand
 
 
 # --- the release ---------------------------------------------------------------------------------
@@ -206,6 +212,12 @@ def test_solution_runs_outside_grading_as_on_colab(name, tmp_path, monkeypatch):
         panel = next(cell for cell in nb.cells if cell.get("id") == "panel")
         widget = "application/vnd.jupyter.widget-view+json"
         assert any(widget in output.get("data", {}) for output in panel.outputs), "no widget panel shown"
+    if name == "02_unet_skips":
+        found = re.findall(r"^your (U-Net|encoder-decoder): ([\d,]+) parameters, L1 error \d\.\d{3}, HF ratio \d+\.\d\d$",
+                           text, re.M)
+        assert [kind for kind, _ in found] == ["U-Net", "encoder-decoder"], text[-2000:]
+        sizes = [int(count.replace(",", "")) for _, count in found]
+        assert sizes[0] > sizes[1]  # the skips' halves of the up-convs
 
 
 def test_sync_writes_the_install_cell_of_the_assignments_sources(tmp_path):
@@ -300,8 +312,8 @@ def test_solution_gets_full_marks_and_the_untouched_release_zero(round_trip):
     points = cases.auto_points(read(paths(round_trip.name)[1]))
     assert auto_scores(round_trip, "solution") == points
     assert sum(auto_scores(round_trip, "untouched").values()) == 0
-    if round_trip.name == "01_losses_and_blur":
-        assert sum(auto_scores(round_trip, "solution").values()) == 8.0 == sum(POINTS_01.values())
+    full = {"01_losses_and_blur": 8.0, "02_unet_skips": 6.0}[round_trip.name]  # + 2 by hand in each
+    assert sum(auto_scores(round_trip, "solution").values()) == full
     assert round_trip.by_hand[STUDENTS["solution"]] == {round_trip.answer}  # the written answer waits
     assert round_trip.by_hand[STUDENTS["untouched"]] == set()  # nbgrader: no answer, 0 points
     for case in ("solution", "untouched"):
@@ -406,7 +418,8 @@ def test_grade_and_release_say_what_to_do(tmp_path, monkeypatch, capsys):
     course = copy_course(tmp_path / "course")
     monkeypatch.chdir(course / "solutions")  # the course is found by walking up
     assert main(["grade", "99_nothing"]) == 2
-    assert "unknown assignment '99_nothing': choose from 01_losses_and_blur" in capsys.readouterr().err
+    assert "unknown assignment '99_nothing': choose from 01_losses_and_blur, 02_unet_skips" in \
+        capsys.readouterr().err
     assert main(["release", "99_nothing"]) == 2
     assert main(["grade", ASSIGNMENTS[0]]) == 2
     err = capsys.readouterr().err
