@@ -11,6 +11,7 @@
 """
 
 import torch
+import torch.nn.functional as F
 
 from i2i_course.errors import CourseError
 
@@ -105,6 +106,35 @@ def high_frequency_ratio(outputs, targets, cutoff=0.25):
     """
     return (high_frequency_share(outputs, cutoff).mean()
             / high_frequency_share(targets, cutoff).mean().clamp(min=1e-12)).item()
+
+
+def _box_blur(images, size):
+    """Mean over each size x size window (window starting at the pixel; edges replicated): same shape."""
+    return F.avg_pool2d(F.pad(images, (0, size - 1, 0, size - 1), mode="replicate"), size, stride=1)
+
+
+def texture_energy(images, mask, period, margin=None):
+    """Energy of the structure at a texture's scale inside a region: (N,), NaN where the region is empty.
+
+    A band-pass, a 2x2 box blur minus a period x period box blur, squared and averaged over the pixels of
+    `mask` (N, H, W) at least `margin` (default: period) pixels inside it. The 2x2 blur flattens
+    pixel-level speckle (anything that repeats every 2 pixels); the period-wide blur flattens a texture of
+    that period. So a flat region and a speckled one both score about 0; lines `period` apart score high.
+    The image's own border is not treated as the region's edge: there the blurs replicate the last
+    pixels, so speckle touching the border adds a little energy.
+    """
+    _check_images(images)
+    images = images.float()
+    band = ((_box_blur(images, 2) - _box_blur(images, period)) ** 2).sum(1)  # (N, H, W)
+    margin = period if margin is None else margin
+    inside = -F.max_pool2d(-mask.float().unsqueeze(1), 2 * margin + 1, stride=1, padding=margin).squeeze(1)
+    return (band * inside).sum((1, 2)) / inside.sum((1, 2))
+
+
+def texture_ratio(outputs, targets, mask, period):
+    """How much of the targets' texture (at `period`) inside `mask` the outputs have: 1 = as much, 0 = flat."""
+    return (texture_energy(outputs, mask, period).nanmean()
+            / texture_energy(targets, mask, period).nanmean().clamp(min=1e-12)).item()
 
 
 def segmentation_scores(predicted, true, num_classes):

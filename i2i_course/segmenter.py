@@ -50,11 +50,14 @@ def cache_dir():
 
 
 def _disk_key(task, seed, steps):
-    """The cache file's name: the task, size, seed, steps, and a hash of the code that made the
-    segmenter and its photos (this file and the task's module), so edited code never reuses it."""
+    """The cache file's name: the task and its settings (image_size, period, ...), seed, steps, and a hash
+    of the code that made the segmenter and its photos (this file and the task's module), so edited code
+    or other settings never reuse it."""
     sources = Path(__file__).read_bytes() + Path(inspect.getfile(type(task))).read_bytes()
     recipe = hashlib.sha256(sources).hexdigest()[:12]
-    return f"segmenter-{type(task).__name__}-{task.image_size}px-seed{seed}-{steps}steps-{recipe}.pt"
+    settings = "-".join(f"{name}{value}" for name, value in sorted(vars(task).items())
+                        if isinstance(value, (int, float, str)))
+    return f"segmenter-{type(task).__name__}-{settings}-seed{seed}-{steps}steps-{recipe}.pt"
 
 
 def train_segmenter(task, seed=0, steps=300, batch_size=16, progress=False):

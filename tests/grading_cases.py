@@ -21,6 +21,8 @@ WRONG_FUNCTION = {
                            "return (pred - target).abs().mean()", {"test-l2-loss"}),
     "02_unet_skips": ("build-unet", "inner_nc = ngf * min(2 ** (level - 1), 8)", "inner_nc = ngf * 2 ** (level - 1)",
                       {"test-build-unet", "test-build-unet-reference"}),
+    "03_patchgan": ("patch-discriminator", "stride = 2 if n < n_layers else 1", "stride = 2",
+                    {"test-patch-shapes", "test-patch-reference"}),
 }
 
 

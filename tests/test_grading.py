@@ -42,6 +42,10 @@ ANSWER_01 = ("why-l2-blurs", 2.0)
 POINTS_02 = {"test-block-shapes": 1.0, "test-block-parameters": 1.0, "test-block-severed": 1.0,
              "test-block-gradient": 1.0, "test-build-unet": 1.0, "test-build-unet-reference": 1.0}
 ANSWER_02 = ("what-skips-carry", 2.0)
+# Assignment 03: receptive_field (2 points), patch_discriminator (3), d_loss and g_loss (1 + 2), the answer (2)
+POINTS_03 = {"test-receptive-field": 1.0, "test-receptive-field-patchgan": 1.0, "test-patch-shapes": 1.0,
+             "test-patch-parameters": 1.0, "test-patch-reference": 1.0, "test-d-loss": 1.0, "test-g-loss": 2.0}
+ANSWER_03 = ("why-patch-size", 2.0)
 
 every_assignment = pytest.mark.parametrize("name", ASSIGNMENTS)
 
@@ -83,7 +87,8 @@ def tree(folder):
 
 
 @pytest.mark.parametrize("name, points, answer", [("01_losses_and_blur", POINTS_01, ANSWER_01),
-                                                   ("02_unet_skips", POINTS_02, ANSWER_02)])
+                                                   ("02_unet_skips", POINTS_02, ANSWER_02),
+                                                   ("03_patchgan", POINTS_03, ANSWER_03)])
 def test_the_course_has_its_assignments(name, points, answer):
     assert name in ASSIGNMENTS
     source, released = paths(name)
@@ -218,6 +223,13 @@ def test_solution_runs_outside_grading_as_on_colab(name, tmp_path, monkeypatch):
         assert [kind for kind, _ in found] == ["U-Net", "encoder-decoder"], text[-2000:]
         sizes = [int(count.replace(",", "")) for _, count in found]
         assert sizes[0] > sizes[1]  # the skips' halves of the up-convs
+    if name == "03_patchgan":
+        found = re.findall(r"^(L1 only|your 16x16 PatchGAN): texture detail \d+\.\d\d \(real photos 1\), "
+                           r"L1 error \d\.\d{3}$", text, re.M)
+        assert found == ["L1 only", "your 16x16 PatchGAN"], text[-2000:]
+        panel = next(cell for cell in nb.cells if cell.get("id") == "panel")
+        widget = "application/vnd.jupyter.widget-view+json"
+        assert any(widget in output.get("data", {}) for output in panel.outputs), "no widget panel shown"
 
 
 def test_sync_writes_the_install_cell_of_the_assignments_sources(tmp_path):
@@ -312,7 +324,7 @@ def test_solution_gets_full_marks_and_the_untouched_release_zero(round_trip):
     points = cases.auto_points(read(paths(round_trip.name)[1]))
     assert auto_scores(round_trip, "solution") == points
     assert sum(auto_scores(round_trip, "untouched").values()) == 0
-    full = {"01_losses_and_blur": 8.0, "02_unet_skips": 6.0}[round_trip.name]  # + 2 by hand in each
+    full = {"01_losses_and_blur": 8.0, "02_unet_skips": 6.0, "03_patchgan": 8.0}[round_trip.name]  # + 2 by hand
     assert sum(auto_scores(round_trip, "solution").values()) == full
     assert round_trip.by_hand[STUDENTS["solution"]] == {round_trip.answer}  # the written answer waits
     assert round_trip.by_hand[STUDENTS["untouched"]] == set()  # nbgrader: no answer, 0 points
@@ -418,7 +430,7 @@ def test_grade_and_release_say_what_to_do(tmp_path, monkeypatch, capsys):
     course = copy_course(tmp_path / "course")
     monkeypatch.chdir(course / "solutions")  # the course is found by walking up
     assert main(["grade", "99_nothing"]) == 2
-    assert "unknown assignment '99_nothing': choose from 01_losses_and_blur, 02_unet_skips" in \
+    assert "unknown assignment '99_nothing': choose from 01_losses_and_blur, 02_unet_skips, 03_patchgan" in \
         capsys.readouterr().err
     assert main(["release", "99_nothing"]) == 2
     assert main(["grade", ASSIGNMENTS[0]]) == 2

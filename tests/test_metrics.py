@@ -112,3 +112,24 @@ def test_segmentation_scores_known_values():
     assert scores["class_accuracy"] == pytest.approx((1 + 0.5 + 1) / 3)
     assert scores["class_iou"] == pytest.approx((4 / 5 + 1 / 2 + 1) / 3)
     assert segmentation_scores(true, true, 4) == {"pixel_accuracy": 1.0, "class_accuracy": 1.0, "class_iou": 1.0}
+
+
+def test_texture_energy_counts_structure_at_the_period_only():
+    from i2i_course.metrics import texture_energy, texture_ratio
+
+    size, period = 32, 8
+    rows = torch.arange(size).view(size, 1).expand(size, size)
+    cols = rows.t()
+    stripes = torch.where(rows % period < period // 4, 1.0, -1.0).expand(1, 3, size, size)
+    speckle = torch.where((rows + cols) % 2 == 0, 1.0, -1.0).expand(1, 3, size, size)  # repeats every 2 px
+    flat = torch.full((1, 3, size, size), 0.3)
+    middle = torch.zeros(1, size, size, dtype=torch.bool)  # off the image's border, where blurs replicate
+    middle[:, 4:-4, 4:-4] = True  # 24x24; its inside, a period from its edge, is 8x8
+    assert texture_energy(stripes, middle, period).item() > 0.5
+    assert texture_energy(speckle, middle, period).item() == pytest.approx(0.0, abs=1e-10)
+    assert texture_energy(flat, middle, period).item() == pytest.approx(0.0, abs=1e-10)
+    assert texture_ratio(stripes, stripes, middle, period) == pytest.approx(1.0)
+    # only the mask's inside counts: a region too small for the margin gives NaN, not a number
+    tiny = torch.zeros(1, size, size, dtype=torch.bool)
+    tiny[:, :4, :4] = True
+    assert texture_energy(stripes, tiny, period).isnan().all()

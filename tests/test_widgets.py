@@ -1,4 +1,4 @@
-"""The lessons' widget panels (01's BlurPanel, 02's SkipPanel), driven headlessly, under the installed
+"""The lessons' widget panels (01's BlurPanel, 02's SkipPanel, 03's GanPanel), driven headlessly, under the installed
 ipywidgets (8.x) and under 7.7.1.
 
 The checks live in tests/widget_checks.py. Colab ships ipywidgets 7.7.1 and the course must work there,

@@ -1,4 +1,4 @@
-"""The widget panels' checks (lesson 01's BlurPanel, lesson 02's SkipPanel), written once and run under
+"""The widget panels' checks (lesson 01's BlurPanel, lesson 02's SkipPanel, lesson 03's GanPanel), written once and run under
 two ipywidgets versions.
 
 tests/test_widgets.py calls each `check_*` in CHECKS in-process (the installed ipywidgets, 8.x), and runs
@@ -24,9 +24,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 
 from i2i_course.errors import CourseError  # noqa: E402
-from i2i_course.experiments import l01_blur, l02_unet_skips  # noqa: E402
+from i2i_course.experiments import l01_blur, l02_unet_skips, l03_patchgan  # noqa: E402
 from i2i_course.nets import UNet  # noqa: E402
-from i2i_course.widgets import BlurPanel, SkipPanel  # noqa: E402
+from i2i_course.widgets import BlurPanel, GanPanel, SkipPanel  # noqa: E402
 from i2i_course.widgets import panel as panel_module  # noqa: E402
 
 PNG = b"\x89PNG"
@@ -196,6 +196,7 @@ PANELS = {
     "blur": (lambda: new_panel(steps=40), l01_blur, "train_run", lambda entry: expected_row(entry)),
     "skips": (lambda: new_skip_panel(steps=30), l02_unet_skips, "train_variant",
               lambda entry: expected_skip_row(entry)),
+    "gan": (lambda: new_gan_panel(steps=30), l03_patchgan, "train_variant", lambda entry: expected_gan_row(entry)),
 }
 
 
@@ -453,10 +454,79 @@ def check_skip_record_adds_a_trained_variant():
     assert [entry["run"] for entry in panel.runs] == [1, 2] and panel.runs[1]["skips"] == ()
 
 
+# ---------------------------------------------------------------- lesson 03: GanPanel
+
+GAN_HEADINGS = ["run #", "discriminator", "lambda_L1", "steps", "texture detail", "colourfulness", "L1 error",
+                "FCN per-pixel acc."]
+
+
+def new_gan_panel(steps=30):
+    panel = GanPanel("ci", seed=0)
+    panel.steps.value = steps
+    return panel
+
+
+def expected_gan_row(entry):
+    return [str(entry["run"]), entry["discriminator"], f"{entry['lambda_l1']:g}", str(entry["steps"]),
+            f"{entry['texture_detail']:.3f}", f"{entry['colourfulness']:.1f}", f"{entry['l1_error']:.3f}",
+            f"{entry['pixel_accuracy']:.3f}"]
+
+
+def check_gan_controls_show_the_receptive_field():
+    panel = GanPanel("ci")  # 32 px: PatchGANs with 1, 2, 3 layers fit; texture period 4 px
+    assert [label for label, _ in panel.discriminator.options] == [
+        "L1 only", "PixelGAN (1x1)", "PatchGAN 16x16", "PatchGAN 34x34", "PatchGAN 70x70"]
+    assert panel.discriminator.value == 1 and panel.lambda_l1.value == 10
+    assert (panel.steps.value, panel.steps.max) == (300, 1200)
+    assert "<b>16x16</b>" in panel.field.value and "4.0 texture periods" in panel.field.value
+    seen = []
+    for kind in ("pixel", 3, None, 2):
+        panel.discriminator.value = kind
+        seen.append(panel.field.value)
+    assert "single pixel" in seen[0] and "<b>70x70</b>" in seen[1] and "more than the whole 32x32" in seen[1]
+    assert "L1 alone" in seen[2] and "<b>34x34</b>" in seen[3]
+    assert panel.settings() == {"discriminator": 2, "lambda_l1": 10, "steps": 300}
+    shown = descendants(panel.widget)
+    for part in (panel.discriminator, panel.field, panel.lambda_l1, panel.steps, panel.run_button,
+                 panel.progress, panel.status, panel.image, panel.table):
+        assert any(part is widget for widget in shown), part
+
+
+def check_gan_runs_train_what_is_picked():
+    panel = new_gan_panel(steps=30)
+    with recording(l03_patchgan, "train_variant") as (calls, figures):
+        panel.discriminator.value = "pixel"
+        panel.lambda_l1.value = 100
+        panel.run_button.click()
+        panel.discriminator.value = None
+        panel.steps.value = 20
+        panel.run_button.click()
+    assert [(kw["discriminator"], kw["lambda_l1"], kw["steps"], kw["seed"]) for kw, _ in calls] == \
+        [("pixel", 100, 30, 0), (None, 100, 20, 0)]
+    variants = [variant for _, variant in calls]
+    assert [variant["receptive_field"] for variant in variants] == [1, None]
+    assert set(variants[0]["history"].parts[0]) == {"loss", "d", "g_gan", "g_l1"}
+    assert set(variants[1]["history"].parts[0]) == {"loss", "g_l1"}  # no discriminator, no D loss
+    assert panel.runs == [
+        {"run": 1, "discriminator": "PixelGAN (1x1)", "lambda_l1": 100, "steps": 30, **variants[0]["metrics"]},
+        {"run": 2, "discriminator": "L1 only", "lambda_l1": 100, "steps": 20, **variants[1]["metrics"]},
+    ]
+    headings, rows = table(panel)
+    assert headings == GAN_HEADINGS and rows == [expected_gan_row(entry) for entry in panel.runs]
+    assert len(figures) == 2 and picture(panel).startswith(PNG)
+    for (figure, labels, texts), entry in zip(figures, panel.runs):
+        assert labels[:2] == ["labels x", "real photo y"]
+        assert labels[2].startswith(f"{entry['discriminator']}\ndetail {entry['texture_detail']:.2f}")
+        assert any(f"run {entry['run']}: {entry['discriminator']}, lambda_L1 100" in text for text in texts)
+        assert not plt.fignum_exists(figure.number)
+    assert "run 2 done" in panel.status.value
+
+
 CHECKS = {check.__name__: check for check in [
     check_controls_start_from_the_profile, check_mix_enables_the_l1_weight, check_runs_fill_picture_table_and_runs,
     check_skip_controls_start_from_the_profile, check_skip_presets_and_checkboxes,
     check_skip_runs_train_what_is_checked, check_skip_record_adds_a_trained_variant,
+    check_gan_controls_show_the_receptive_field, check_gan_runs_train_what_is_picked,
 ]}
 for kind in PANELS:  # the shared checks, once per panel
     for shared in (check_interrupted_run_is_kept, check_errors_show_in_status, check_display_shows_the_panel):

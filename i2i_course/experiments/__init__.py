@@ -3,8 +3,8 @@
 `LESSONS` maps a lesson number to its module, in teaching order; the tour runs them all.
 """
 
-from i2i_course.experiments import l01_blur, l02_unet_skips
+from i2i_course.experiments import l01_blur, l02_unet_skips, l03_patchgan
 
-LESSONS = {"01": l01_blur, "02": l02_unet_skips}
+LESSONS = {"01": l01_blur, "02": l02_unet_skips, "03": l03_patchgan}
 
 __all__ = ["LESSONS"]

@@ -1,5 +1,8 @@
-"""Networks: generators (U-Net, ...) and, in later lessons, discriminators."""
+"""Networks: the U-Net generator (lesson 02) and the PatchGAN / PixelGAN discriminators (lesson 03)."""
 
+from i2i_course.nets.discriminators import (PatchDiscriminator, PixelDiscriminator, measured_receptive_field,
+                                            receptive_field)
 from i2i_course.nets.unet import UNet, UNetBlock, count_parameters
 
-__all__ = ["UNet", "UNetBlock", "count_parameters"]
+__all__ = ["UNet", "UNetBlock", "count_parameters", "PatchDiscriminator", "PixelDiscriminator",
+           "receptive_field", "measured_receptive_field"]

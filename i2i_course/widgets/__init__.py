@@ -2,5 +2,6 @@
 
 from i2i_course.widgets.l01_blur import BlurPanel
 from i2i_course.widgets.l02_skips import SkipPanel
+from i2i_course.widgets.l03_patchgan import GanPanel
 
-__all__ = ["BlurPanel", "SkipPanel"]
+__all__ = ["BlurPanel", "SkipPanel", "GanPanel"]

@@ -1,0 +1,104 @@
+"""Lesson 03's live ablation: pick the discriminator (its receptive field shown) and lambda_L1, press Run.
+
+Each run trains the lesson's U-Net with `l03_patchgan.train_variant` (L1 alone, or L1 + a conditional
+GAN with the PixelGAN or a PatchGAN), pictures its outputs on held-out label maps next to the labels and
+the real photos, and adds its texture detail, colourfulness, L1 error and FCN-score analog to a table of
+every run so far. Training, metrics and pictures are the lesson module's; the button, bar and table are
+`RunPanel`'s; this file only adds the discriminator and lambda controls. Works with ipywidgets 7.7
+(Colab's) and 8.
+"""
+
+import ipywidgets as widgets
+
+from i2i_course.experiments import l03_patchgan
+from i2i_course.widgets.panel import RunPanel
+
+SHOWN = 6  # held-out label maps pictured per run
+
+
+def field_text(kind, image_size):
+    """What one output unit of the chosen discriminator sees, in words, against the texture's period."""
+    period = l03_patchgan.texture_period(image_size)
+    if kind is None:
+        return "no discriminator: L1 alone"
+    field = 1 if kind == "pixel" else l03_patchgan.RF_TABLE[kind]
+    if field == 1:
+        verdict = "a single pixel: it cannot see a texture"
+    elif field < period:
+        verdict = f"less than one texture period ({period} px)"
+    elif field > image_size:
+        verdict = f"more than the whole {image_size}x{image_size} image: mostly padding"
+    else:
+        verdict = f"{field / period:.1f} texture periods ({period} px)"
+    return f"each logit sees a <b>{field}x{field}</b> patch: {verdict}"
+
+
+class GanPanel(RunPanel):
+    """Discriminator and lambda_L1 controls, a picture of the latest run and a table of all runs (lesson 03).
+
+    The discriminator menu holds L1 only, the PixelGAN and every PatchGAN whose output map is at least
+    2x2 at the profile's image size; the line under it says what one output unit sees. Every run uses the
+    same `seed`, so two runs differ only in the settings a student changed. `runs` holds one dict per
+    finished run; `last_run` the latest `train_variant` result for a closer look.
+    """
+
+    def __init__(self, profile=None, seed=0):
+        super().__init__(profile, seed, hint="Pick a discriminator and lambda_L1, then press Run.")
+        size = self.profile.image_size
+        kinds = [None, "pixel", *l03_patchgan.patch_layers_that_fit(size)]
+        self.columns = [
+            ("run", "run #", str),
+            ("discriminator", "discriminator", str),
+            ("lambda_l1", "lambda_L1", "{:g}".format),
+            ("steps", "steps", str),
+            ("texture_detail", "texture detail", "{:.3f}".format),
+            ("colourfulness", "colourfulness", "{:.1f}".format),
+            ("l1_error", "L1 error", "{:.3f}".format),
+            ("pixel_accuracy", "FCN per-pixel acc.", "{:.3f}".format),
+        ]
+        wide = {"description_width": "initial"}
+        steps = self.profile.steps
+        self.discriminator = widgets.Dropdown(
+            options=[(l03_patchgan.discriminator_name(kind), kind) for kind in kinds], value=kinds[2],
+            description="discriminator", style=wide)
+        self.field = widgets.HTML()
+        self.lambda_l1 = widgets.FloatLogSlider(value=l03_patchgan.LAMBDA_L1, base=10, min=0, max=3, step=0.25,
+                                                description="lambda_L1", style=wide, readout_format=".3g")
+        self.steps = widgets.IntSlider(value=steps, min=10, max=4 * steps, step=10, description="steps",
+                                       style=wide)
+        self.discriminator.observe(self._discriminator_changed, names="value")
+        self._discriminator_changed()
+        self.widget = widgets.VBox([
+            widgets.HBox([self.discriminator, self.field]),
+            widgets.HBox([self.lambda_l1, self.steps]),
+            self.run_row, self.image, self.table,
+        ])
+
+    def settings(self):
+        """The controls' current values, named as `train_variant` takes them."""
+        return {"discriminator": self.discriminator.value, "lambda_l1": self.lambda_l1.value,
+                "steps": self.steps.value}
+
+    def describe(self, settings):
+        name = l03_patchgan.discriminator_name(settings["discriminator"])
+        return f"{name}, lambda_L1 {settings['lambda_l1']:g}, {settings['steps']} steps"
+
+    def train(self, settings, callback):
+        return l03_patchgan.train_variant(self.profile, seed=self.seed, progress=False, callback=callback,
+                                          **settings)
+
+    def summarise(self, variant, settings, number):
+        """Picture the run's outputs beside the labels and real photos; its row of numbers."""
+        task = l03_patchgan.task_for(self.profile)
+        batch = l03_patchgan.evaluation_batch(task, self.profile, self.seed)
+        history = variant["history"]
+        name = l03_patchgan.discriminator_name(variant["discriminator"])
+        row = {"run": number, "discriminator": name, "lambda_l1": variant["lambda_l1"],
+               "steps": history.steps_done, **variant["metrics"]}
+        figure = l03_patchgan.outputs_figure(batch, {name: variant}, count=SHOWN)
+        figure.suptitle(f"run {number}: {name}, lambda_L1 {variant['lambda_l1']:g}, {row['steps']} steps "
+                        "(held-out label maps)", fontsize=11)
+        return figure, row, history
+
+    def _discriminator_changed(self, change=None):
+        self.field.value = field_text(self.discriminator.value, self.profile.image_size)
