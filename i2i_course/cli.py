@@ -10,6 +10,13 @@
     i2i-course grade ASSIGNMENT [--student ID] [--force]
         repair the submissions' nbgrader metadata, autograde them, report each student's score;
         exit 0 when all went well, 1 when a submission needs a person.
+    i2i-course data list [--root DIR]
+        the real datasets the course knows (facades, maps, horse2zebra, ...): layout, splits, size.
+    i2i-course data download NAME [--root DIR] [--url URL] [--keep-archive]
+        fetch (resuming), check and safely unpack a dataset into DIR/NAME; nothing when it is there.
+    i2i-course data verify NAME [--root DIR]
+        check DIR/NAME: splits, image counts, every image decodes; exit 0 when complete, 1 otherwise.
+    DIR defaults to $I2I_DATA_DIR, else ./datasets.
 """
 
 import argparse
@@ -85,6 +92,44 @@ def grade(args):
     return grading.grade(grading.find_course(), args.assignment, student=args.student, force=args.force)
 
 
+def data_list(args):
+    from i2i_course.data.catalog import DATASETS, describe_size
+    from i2i_course.data.download import data_root, is_complete
+
+    root = data_root(args.root)
+    print(f"datasets the course knows (here: present and complete in {root}/)\n")
+    for info in DATASETS:
+        splits = ", ".join(f"{split} {'?' if n is None else n}" for split, n in info.splits.items())
+        source = describe_size(info) if info.urls else "by hand"
+        here = "here" if is_complete(info.name, root) else ""
+        print(f"{info.name:24} {info.layout:10} {source:>13}  {here:4}  {splits}")
+        print(f"{'':24} {info.description}")
+    print("\n? = count not published: checked to be non-empty. `i2i-course data download NAME` fetches one.")
+    for info in DATASETS:
+        if info.manual:
+            print(f"{info.name}: {info.manual}.")
+    return 0
+
+
+def data_download(args):
+    from i2i_course.data.download import download
+
+    download(args.name, args.root, url=args.url, progress=not args.quiet, keep_archive=args.keep_archive)
+    return 0
+
+
+def data_verify(args):
+    from i2i_course.data.download import verify
+
+    folder, counts, problems = verify(args.name, args.root, progress=not args.quiet)
+    print(f"{args.name} in {folder}: " + ", ".join(f"{split} {n}" for split, n in counts.items()))
+    for problem in problems:
+        print(f"  problem: {problem}")
+    print("complete: every split there, counts as expected, every image decodes" if not problems
+          else f"{args.name} is not complete ({len(problems)} problem(s)); it was left as it is")
+    return 1 if problems else 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="i2i-course", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -114,6 +159,28 @@ def build_parser():
     p.add_argument("--student", help="only this student's submission")
     p.add_argument("--force", action="store_true", help="autograde again submissions already autograded")
     p.set_defaults(func=grade)
+
+    p = commands.add_parser("data", help="list, download and verify the real datasets (facades, horse2zebra, ...)")
+    data = p.add_subparsers(dest="data_command", required=True)
+    root_help = "the folder datasets live in (default: $I2I_DATA_DIR, else ./datasets)"
+    q = data.add_parser("list", help="the datasets the course knows: layout, size, splits, which are here")
+    q.add_argument("--root", help=root_help)
+    q.set_defaults(func=data_list)
+    q = data.add_parser("download", help="fetch (resuming), check and safely unpack a dataset into ROOT/NAME",
+                        description="Download a dataset into ROOT/NAME: resumes an interrupted transfer, checks "
+                        "the sha256, extracts safely, verifies every image, and does nothing when the dataset "
+                        "is already there. An existing folder is never overwritten.")
+    q.add_argument("name", help="a dataset name, e.g. facades or horse2zebra (see `i2i-course data list`)")
+    q.add_argument("--root", help=root_help)
+    q.add_argument("--url", help="download from URL instead of the catalog's mirrors (a course mirror, a copy)")
+    q.add_argument("--keep-archive", action="store_true", help="keep the downloaded archive in ROOT")
+    q.add_argument("--quiet", action="store_true", help="no progress bars")
+    q.set_defaults(func=data_download)
+    q = data.add_parser("verify", help="check ROOT/NAME: splits, counts, every image decodes (exit 1 if not)")
+    q.add_argument("name", help="a dataset name (see `i2i-course data list`)")
+    q.add_argument("--root", help=root_help)
+    q.add_argument("--quiet", action="store_true", help="no progress bars")
+    q.set_defaults(func=data_verify)
     return parser
 
 
