@@ -64,6 +64,20 @@ def plot_curves(curves, xlabel="step", ylabel="loss", title=None, window=10, log
     return fig
 
 
+def table_figure(table, columns, width=8):
+    """A results table as a figure, one row per run, like the papers' tables.
+
+    table: {row name: {key: value}}; columns: [(key, heading, how to write the value)].
+    """
+    cells = [[write(values[key]) for key, _, write in columns] for values in table.values()]
+    fig, ax = plt.subplots(figsize=(width, 0.35 * len(table) + 0.6))
+    ax.axis("off")
+    ax.table(cellText=cells, rowLabels=list(table), colLabels=[heading for _, heading, _ in columns],
+             loc="center")
+    fig.tight_layout()
+    return fig
+
+
 def figure_to_png(fig, dpi=100):
     """The figure as PNG bytes (for widgets and files)."""
     buffer = io.BytesIO()

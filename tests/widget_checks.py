@@ -34,9 +34,9 @@ HEADINGS = ["run #", "loss", "L1 weight", "p_minor", "steps", "edge width (px)",
             "L1 error"]
 
 
-def new_panel(steps=40):
+def new_panel(steps=40, kind=BlurPanel):
     """A panel on the tiny profile, with a step count that trains in a second or two."""
-    panel = BlurPanel("ci", seed=0)
+    panel = kind("ci", seed=0)
     panel.steps.value = steps
     return panel
 
@@ -277,10 +277,7 @@ CI_LEVELS = [1, 2, 3, 4]  # ci: 32 px halved 5 times, skips at levels 1 .. 4
 
 
 def new_skip_panel(steps=30):
-    """A SkipPanel on the tiny profile, with a step count that trains in a second or two."""
-    panel = SkipPanel("ci", seed=0)
-    panel.steps.value = steps
-    return panel
+    return new_panel(steps, SkipPanel)
 
 
 def checked(panel):
@@ -461,9 +458,7 @@ GAN_HEADINGS = ["run #", "discriminator", "lambda_L1", "steps", "texture detail"
 
 
 def new_gan_panel(steps=30):
-    panel = GanPanel("ci", seed=0)
-    panel.steps.value = steps
-    return panel
+    return new_panel(steps, GanPanel)
 
 
 def expected_gan_row(entry):

@@ -21,6 +21,7 @@ from i2i_course.profiles import get_profile
 from i2i_course.runtime import seed_everything
 from i2i_course.segmenter import fcn_scores, trained_segmenter
 from i2i_course.training import predict, train
+from i2i_course import viz
 from i2i_course.viz import show_rows
 
 LESSON = "02"
@@ -120,17 +121,14 @@ def outputs_figure(batch, results, count=8):
     return show_rows(rows, title="label map -> photo, L1 only (held-out label maps)")
 
 
+TABLE_COLUMNS = [("l1_error", "L1 error", "{:.3f}".format), ("hf_ratio", "HF ratio", "{:.3f}".format),
+                 ("pixel_accuracy", "per-pixel acc.", "{:.3f}".format),
+                 ("class_accuracy", "per-class acc.", "{:.3f}".format), ("class_iou", "class IoU", "{:.3f}".format)]
+
+
 def table_figure(table):
     """The generator comparison as a table image (like pix2pix's Table 1)."""
-    columns = ["l1_error", "hf_ratio", "pixel_accuracy", "class_accuracy", "class_iou"]
-    cells = [[f"{m[c]:.3f}" for c in columns] for m in table.values()]
-    fig, ax = plt.subplots(figsize=(8, 0.35 * len(table) + 0.6))
-    ax.axis("off")
-    ax.table(cellText=cells, rowLabels=list(table), colLabels=["L1 error", "HF ratio", "per-pixel acc.",
-                                                                "per-class acc.", "class IoU"],
-             loc="center")
-    fig.tight_layout()
-    return fig
+    return viz.table_figure(table, TABLE_COLUMNS)
 
 
 def unet_levels(model):

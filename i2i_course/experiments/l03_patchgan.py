@@ -24,6 +24,7 @@ from i2i_course.profiles import get_profile
 from i2i_course.runtime import seed_everything
 from i2i_course.segmenter import fcn_scores, trained_segmenter
 from i2i_course.training import predict
+from i2i_course import viz
 from i2i_course.viz import show_rows
 
 LESSON = "03"
@@ -171,17 +172,15 @@ def outputs_figure(batch, results, count=8):
     return show_rows(rows, title="label map -> textured photo: L1 alone, then L1 + cGAN (held-out label maps)")
 
 
+TABLE_COLUMNS = [("texture_detail", "texture detail", "{:.3f}".format),
+                 ("colourfulness", "colourfulness", "{:.1f}".format), ("l1_error", "L1 error", "{:.3f}".format),
+                 ("pixel_accuracy", "per-pixel acc.", "{:.3f}".format),
+                 ("class_accuracy", "per-class acc.", "{:.3f}".format), ("class_iou", "class IoU", "{:.3f}".format)]
+
+
 def table_figure(table):
     """The sweep as a table image (like pix2pix's receptive-field table)."""
-    columns = ["texture_detail", "colourfulness", "l1_error", "pixel_accuracy", "class_accuracy", "class_iou"]
-    cells = [[f"{m[c]:.3f}" if c != "colourfulness" else f"{m[c]:.1f}" for c in columns] for m in table.values()]
-    fig, ax = plt.subplots(figsize=(9, 0.35 * len(table) + 0.6))
-    ax.axis("off")
-    ax.table(cellText=cells, rowLabels=list(table), loc="center",
-             colLabels=["texture detail", "colourfulness", "L1 error", "per-pixel acc.", "per-class acc.",
-                        "class IoU"])
-    fig.tight_layout()
-    return fig
+    return viz.table_figure(table, TABLE_COLUMNS, width=9)
 
 
 def receptive_field_figure(batch, results):
