@@ -18,14 +18,15 @@ from i2i_course.errors import CourseError
 GAN_MODES = ("vanilla", "lsgan", "hinge")
 
 
-def _check(mode):
+def check_gan_mode(mode):
+    """Raise a CourseError naming the valid modes unless `mode` is one of GAN_MODES."""
     if mode not in GAN_MODES:
         raise CourseError(f"unknown GAN loss {mode!r}: choose {', '.join(map(repr, GAN_MODES))}")
 
 
 def discriminator_loss(real_logits, fake_logits, mode="vanilla"):
     """How badly D tells real from fake: its loss on real logits plus its loss on fake ones (0-dim)."""
-    _check(mode)
+    check_gan_mode(mode)
     if mode == "vanilla":
         return (F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
                 + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
@@ -36,7 +37,7 @@ def discriminator_loss(real_logits, fake_logits, mode="vanilla"):
 
 def generator_loss(fake_logits, mode="vanilla"):
     """How far G's fakes are from being taken for real (0-dim)."""
-    _check(mode)
+    check_gan_mode(mode)
     if mode == "vanilla":
         return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
     if mode == "lsgan":

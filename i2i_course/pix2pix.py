@@ -13,7 +13,7 @@ that returns its losses as floats, and `train(...)` handing that step to `traini
 
 import torch
 
-from i2i_course.adversarial import discriminator_loss, generator_loss
+from i2i_course.adversarial import check_gan_mode, discriminator_loss, generator_loss
 from i2i_course.losses import l1_loss
 from i2i_course.runtime import autocast, pick_device
 from i2i_course.training import run_steps
@@ -33,7 +33,7 @@ class Pix2Pix:
         self.amp = amp
         self.generator, self.discriminator = generator.to(self.device), discriminator
         self.gan_mode, self.lambda_l1 = gan_mode, lambda_l1
-        generator_loss(torch.zeros(1), gan_mode)  # an unknown mode fails here, not at step 1
+        check_gan_mode(gan_mode)  # an unknown mode fails here, not at step 1
         self.opt_g = torch.optim.Adam(generator.parameters(), lr=lr, betas=betas)
         if discriminator is not None:
             discriminator.to(self.device)
@@ -45,11 +45,11 @@ class Pix2Pix:
 
     def step(self, x, y):
         """One D step, then one G step, on a batch; returns {"loss": G's total, "g_l1", ["g_gan", "d"]}."""
-        with autocast(self.device if self.amp else "cpu"):
+        with autocast(self.device, self.amp):
             fake = self.generator(x)
         losses = {}
         if self.discriminator is not None:
-            with autocast(self.device if self.amp else "cpu"):  # D step: real pairs -> real, fake pairs -> fake (G not updated)
+            with autocast(self.device, self.amp):  # D step: real pairs -> real, fake pairs -> fake (G not updated)
                 real_logits = self.discriminator(torch.cat([x, y], 1))
                 fake_logits = self.discriminator(torch.cat([x, fake.detach()], 1))
                 d_loss = 0.5 * discriminator_loss(real_logits, fake_logits, self.gan_mode)
@@ -57,7 +57,7 @@ class Pix2Pix:
             self.scaler.scale(d_loss).backward()
             self.scaler.step(self.opt_d)
             losses["d"] = d_loss.item()
-        with autocast(self.device if self.amp else "cpu"):  # G step: fool the (just updated) D, and stay close to y
+        with autocast(self.device, self.amp):  # G step: fool the (just updated) D, and stay close to y
             g_l1 = l1_loss(fake.float(), y)
             g_loss = self.lambda_l1 * g_l1
             if self.discriminator is not None:

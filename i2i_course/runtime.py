@@ -31,9 +31,9 @@ def pick_device(prefer=None):
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def autocast(device):
-    """Mixed precision (float16) on CUDA; a no-op context elsewhere."""
+def autocast(device, enabled=True):
+    """Mixed precision (float16) on CUDA when `enabled`; a no-op context otherwise."""
     device = torch.device(device)
-    if device.type == "cuda":
+    if enabled and device.type == "cuda":
         return torch.autocast("cuda", dtype=torch.float16)
     return nullcontext()
