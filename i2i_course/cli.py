@@ -1,8 +1,9 @@
 """The `i2i-course` command line.
 
-    i2i-course tour [--profile P] [--json FILE] [--out DIR] [--seed S] [--lessons 01,02]
+    i2i-course tour [--profile P] [--json FILE] [--out DIR] [--seed S] [--lessons 01,02] [--dataset D]
         run every lesson's experiment, print the claims table, save figures and the claims JSON;
-        exit 0 when every claim holds, 1 otherwise.
+        exit 0 when every claim holds, 1 otherwise. --dataset facades runs lessons 02 and 03 on the real
+        CMP facades (fetched on the colab and full profiles, else `i2i-course data download facades`).
     i2i-course notebooks [--profile cpu] [--sync-only] [NOTEBOOK ...]
         re-execute the lesson notebooks and save them with their outputs, noisy metadata stripped.
     i2i-course release [ASSIGNMENT ...]
@@ -35,6 +36,7 @@ def tour(args):
     import matplotlib.pyplot as plt
 
     from i2i_course.claims import claims_table
+    from i2i_course.data.real_task import DATASETS
     from i2i_course.experiments import LESSONS
     from i2i_course.profiles import get_profile
 
@@ -43,13 +45,22 @@ def tour(args):
     unknown = [name for name in wanted if name not in LESSONS]
     if unknown:
         raise CourseError(f"unknown lesson(s) {', '.join(unknown)}: choose from {', '.join(LESSONS)}")
+    if args.dataset not in DATASETS:
+        raise CourseError(f"unknown dataset {args.dataset!r}: choose {' or '.join(DATASETS)}")
     out = Path(args.out) if args.out else None
-    print(f"i2i-course tour: profile {profile.name} ({profile.description}), seed {args.seed}")
+    print(f"i2i-course tour: profile {profile.name} ({profile.description}), seed {args.seed}, "
+          f"dataset {args.dataset}")
+    # lessons 02 and 03 run on real data too; their tasks first, so a missing dataset stops the tour at once
+    tasks = {name: LESSONS[name].task_for(profile, args.dataset, progress=not args.quiet)
+             for name in wanted if hasattr(LESSONS[name], "DATASETS")}
     claims = []
     for name in wanted:
         module = LESSONS[name]
+        if name not in tasks and args.dataset != "synthetic":
+            print(f"lesson {name} ({module.TITLE}) runs on its own synthetic data: its effect needs known answers")
         start = time.perf_counter()
-        result = module.run(profile, seed=args.seed, progress=not args.quiet)
+        options = {"task": tasks[name]} if name in tasks else {}
+        result = module.run(profile, seed=args.seed, progress=not args.quiet, **options)
         print(f"lesson {name} ({module.TITLE}): {time.perf_counter() - start:.1f} s")
         claims += result.claims
         for figure_name, figure in result.figures.items():
@@ -62,7 +73,8 @@ def tour(args):
     if out is not None:
         print(f"\nfigures written to {out}/")
     if args.json:
-        report = {"profile": profile.name, "seed": args.seed, "claims": [c.to_dict() for c in claims]}
+        report = {"profile": profile.name, "seed": args.seed, "dataset": args.dataset,
+                  "claims": [c.to_dict() for c in claims]}
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
         print(f"claims written to {args.json}")
     failed = [c for c in claims if not c.holds]
@@ -140,6 +152,9 @@ def build_parser():
     p.add_argument("--out", metavar="DIR", help="write the figures as PNG files to DIR")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--lessons", help="comma-separated lesson numbers (default: all)")
+    p.add_argument("--dataset", default="synthetic",
+                   help="what lessons 02 and 03 run on: synthetic (default) or the real facades, which the "
+                   "colab and full profiles download (else: i2i-course data download facades)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=tour)
 

@@ -21,6 +21,7 @@ nbformat and nbgrader are development dependencies: they are imported inside the
 
 import copy
 import difflib
+import os
 import shutil
 import subprocess
 import sys
@@ -76,9 +77,15 @@ def _check_assignment(root, name):
 
 
 def nbgrader(root, *args, capture=True):
-    """Run `nbgrader ARGS` in the course root (where it finds nbgrader_config.py); a CompletedProcess."""
+    """Run `nbgrader ARGS` in the course root (where it finds nbgrader_config.py); a CompletedProcess.
+
+    This Python's scripts folder goes first on PATH: nbgrader runs `alembic` by name, which an environment
+    that is not activated (`.venv/bin/python -m ...`) would otherwise not find.
+    """
+    scripts = str(Path(sys.executable).parent)
+    env = dict(os.environ, PATH=os.pathsep.join([scripts, os.environ.get("PATH", "")]))
     return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, text=True,
-                          capture_output=capture)
+                          capture_output=capture, env=env)
 
 
 def _failure(process):

@@ -113,22 +113,37 @@ def _box_blur(images, size):
     return F.avg_pool2d(F.pad(images, (0, size - 1, 0, size - 1), mode="replicate"), size, stride=1)
 
 
-def texture_energy(images, mask, period, margin=None):
-    """Energy of the structure at a texture's scale inside a region: (N,), NaN where the region is empty.
+def _lagged(values, lag, dim):
+    """values(t + lag) along `dim`, 0 where t + lag is off the image: same shape."""
+    shifted = torch.zeros_like(values)
+    size = values.shape[dim]
+    shifted.narrow(dim, 0, size - lag).copy_(values.narrow(dim, lag, size - lag))
+    return shifted
 
-    A band-pass, a 2x2 box blur minus a period x period box blur, squared and averaged over the pixels of
-    `mask` (N, H, W) at least `margin` (default: period) pixels inside it. The 2x2 blur flattens
-    pixel-level speckle (anything that repeats every 2 pixels); the period-wide blur flattens a texture of
-    that period. So a flat region and a speckled one both score about 0; lines `period` apart score high.
-    The image's own border is not treated as the region's edge: there the blurs replicate the last
-    pixels, so speckle touching the border adds a little energy.
+
+def texture_energy(images, mask, period, margin=None):
+    """How strongly images repeat every `period` pixels inside a region: (N,), NaN where the region is empty.
+
+    With h the image minus its period-wide box blur (its local mean), a texture of that period meets
+    itself a period further on and not half a period on (its lines are a quarter period wide), so along
+    the axis it repeats on h(t) h(t + period) is high and h(t) h(t + period/2) low. The energy is their
+    difference, summed over rows, columns and channels and averaged over the pixels of `mask` (N, H, W)
+    at least `margin` (default: period) inside it. A flat region scores 0, and so does speckle that repeats
+    every 2 pixels (both lags meet it alike, for a period that is a multiple of 4); a blob or a block's
+    edge, wider than half a period, meets itself more at half a period than at one, so it scores below 0.
+    Only repetition at the texture's own period counts, whatever its phase.
     """
     _check_images(images)
     images = images.float()
-    band = ((_box_blur(images, 2) - _box_blur(images, period)) ** 2).sum(1)  # (N, H, W)
+    h = images - _box_blur(images, period)
+    energy = torch.zeros_like(h)
+    for dim in (2, 3):  # rows, columns
+        on_image = _lagged(torch.ones_like(h), period, dim)  # where t + period is still on the image
+        energy += (h * _lagged(h, period, dim) - h * _lagged(h, period // 2, dim)) * on_image
+    energy = energy.sum(1)  # (N, H, W)
     margin = period if margin is None else margin
     inside = -F.max_pool2d(-mask.float().unsqueeze(1), 2 * margin + 1, stride=1, padding=margin).squeeze(1)
-    return (band * inside).sum((1, 2)) / inside.sum((1, 2))
+    return (energy * inside).sum((1, 2)) / inside.sum((1, 2))
 
 
 def texture_ratio(outputs, targets, mask, period):

@@ -24,6 +24,7 @@ import tempfile
 import time
 import tomllib
 from pathlib import Path
+from unittest import mock
 
 from i2i_course.errors import CourseError
 
@@ -329,26 +330,11 @@ def _write_atomic(path, text):
 
 @contextlib.contextmanager
 def _kernel_environment(profile):
-    """os.environ for a kernel started inside the block (jupyter_client copies the parent's)."""
-    changes = {
-        "I2I_PROFILE": profile,
-        "MPLBACKEND": None,  # let ipykernel pick the inline backend: figures must land in the notebook
-        "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # no debugger warning on the kernel's stderr
-    }
-    saved = {key: os.environ.get(key) for key in changes}
-    try:
-        for key, value in changes.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    """os.environ for a kernel started inside the block (jupyter_client copies the parent's); restored after."""
+    with mock.patch.dict(os.environ, {"I2I_PROFILE": profile,
+                                      "PYDEVD_DISABLE_FILE_VALIDATION": "1"}):  # no debugger warning on stderr
+        os.environ.pop("MPLBACKEND", None)  # let ipykernel pick the inline backend: figures land in the notebook
         yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _one_line(text, limit=200):

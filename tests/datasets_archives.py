@@ -2,16 +2,22 @@
 
 Every image's B half is the negative of its A half (B = 255 - A), so after any joint crop and flip
 y = -x in [-1, 1]; and A is a gradient that differs left to right and top to bottom, so a crop or flip
-shows.
+shows. `install_facades` is the exception: a stand-in for the real facades that a net can learn.
 """
 
+import dataclasses
 import io
 import tarfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
+import torch
 from PIL import Image
+
+from i2i_course.data import catalog
+from i2i_course.data.download import ENV_VAR as DATA_DIR_VAR
+from i2i_course.data.facades import SyntheticFacades
 
 PIX2PIX_SPLITS = {"train": 3, "val": 2, "test": 2}
 CYCLEGAN_SPLITS = {"trainA": 3, "trainB": 2, "testA": 1, "testB": 1}
@@ -101,3 +107,23 @@ def jpeg_bytes(size=16):
     buffer = io.BytesIO()
     pair_image(size).save(buffer, format="JPEG")
     return buffer.getvalue()
+
+
+def install_facades(monkeypatch, root, splits={"train": 64, "val": 16, "test": 16}, size=32):
+    """ROOT/facades as the real set is laid out (A photo | B label map, .jpg), made of synthetic facades,
+    so that the lessons' real-data path has something learnable; $I2I_DATA_DIR points at ROOT and the
+    catalog expects `splits` (the real set's 400/100/106 would take too long to train on in a test)."""
+    task = SyntheticFacades(size)
+    batch = task.sample(sum(splits.values()), torch.Generator().manual_seed(123))
+    pairs = torch.cat([batch.y, batch.x], -1).add(1).mul(127.5).round().clamp(0, 255).byte()  # A | B
+    made = 0
+    for split, count in splits.items():
+        (Path(root) / "facades" / split).mkdir(parents=True)
+        for n in range(count):
+            image = Image.fromarray(pairs[made].permute(1, 2, 0).numpy())
+            image.save(Path(root) / "facades" / split / f"{n + 1}.jpg", quality=95)
+            made += 1
+    monkeypatch.setitem(catalog.CATALOG, "facades", dataclasses.replace(catalog.CATALOG["facades"],
+                                                                        splits=dict(splits)))
+    monkeypatch.setenv(DATA_DIR_VAR, str(root))
+    return Path(root) / "facades"

@@ -363,6 +363,17 @@ def test_facades_task_says_how_to_get_the_data_or_downloads_it(monkeypatch, tmp_
     assert len(server.requests) == requests
 
 
+def test_the_gpu_profiles_fetch_the_facades_and_the_cpu_ones_do_not(monkeypatch, tmp_path, server,
+                                                                     facades_archive):
+    serve_as(monkeypatch, "facades", server, PIX2PIX_SPLITS, facades_archive)
+    for profile in ("ci", "cpu"):
+        with pytest.raises(CourseError, match="i2i-course data download facades"):
+            facades_task(profile, root=tmp_path)
+    assert server.requests == [] and leftovers(tmp_path) == []
+    assert facades_task("colab", root=tmp_path, progress=False).image_size == 128
+    assert (tmp_path / "facades" / "train").is_dir() and len(server.requests) == 1
+
+
 # --- the command line
 
 

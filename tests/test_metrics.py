@@ -114,20 +114,27 @@ def test_segmentation_scores_known_values():
     assert segmentation_scores(true, true, 4) == {"pixel_accuracy": 1.0, "class_accuracy": 1.0, "class_iou": 1.0}
 
 
-def test_texture_energy_counts_structure_at_the_period_only():
+def test_texture_energy_counts_repetition_at_the_period_only():
     from i2i_course.metrics import texture_energy, texture_ratio
 
     size, period = 32, 8
     rows = torch.arange(size).view(size, 1).expand(size, size)
     cols = rows.t()
     stripes = torch.where(rows % period < period // 4, 1.0, -1.0).expand(1, 3, size, size)
+    shifted = torch.roll(stripes, 3, dims=2)  # the same stripes in another phase
     speckle = torch.where((rows + cols) % 2 == 0, 1.0, -1.0).expand(1, 3, size, size)  # repeats every 2 px
     flat = torch.full((1, 3, size, size), 0.3)
-    middle = torch.zeros(1, size, size, dtype=torch.bool)  # off the image's border, where blurs replicate
+    block = torch.full((1, 3, size, size), -1.0)  # a light square, as a PixelGAN paints at the colab profile
+    block[..., 10:20, 12:22] = 1.0
+    middle = torch.zeros(1, size, size, dtype=torch.bool)
     middle[:, 4:-4, 4:-4] = True  # 24x24; its inside, a period from its edge, is 8x8
-    assert texture_energy(stripes, middle, period).item() > 0.5
+    # lines a quarter period wide, contrast 2: a period on they meet (variance 3/16 * 4), half a period on
+    # they miss (-1/16 * 4); 1 per channel, along the rows only
+    assert texture_energy(stripes, middle, period).item() == pytest.approx(3.0, rel=0.05)
+    assert texture_energy(shifted, middle, period).item() == pytest.approx(3.0, rel=0.05)
     assert texture_energy(speckle, middle, period).item() == pytest.approx(0.0, abs=1e-10)
     assert texture_energy(flat, middle, period).item() == pytest.approx(0.0, abs=1e-10)
+    assert texture_energy(block, middle, period).item() < -1.0
     assert texture_ratio(stripes, stripes, middle, period) == pytest.approx(1.0)
     # only the mask's inside counts: a region too small for the margin gives NaN, not a number
     tiny = torch.zeros(1, size, size, dtype=torch.bool)

@@ -18,8 +18,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from datasets_archives import aligned_tree
 
 import widget_checks
+from i2i_course.data.real_task import PairedFolderTask
+from i2i_course.widgets import GanPanel, SkipPanel
 
 COLAB_IPYWIDGETS = "7.7.1"
 # ipywidgets 7.7.1 and the dependencies it needs at 7.x-era versions (the venv's are 8.x-era)
@@ -30,6 +33,28 @@ COLAB_PINS = [f"ipywidgets=={COLAB_IPYWIDGETS}", "widgetsnbextension==3.6.10", "
 @pytest.mark.parametrize("name", widget_checks.CHECKS)
 def test_panel_under_installed_ipywidgets(name):
     widget_checks.CHECKS[name]()
+
+
+def test_panels_on_real_photos_show_only_what_they_can_measure(tmp_path):
+    """On a real paired dataset (no labels, no texture mask) the panels train on it and leave out the FCN
+    columns; lesson 03's detail is the HF ratio, and its patch sizes are put against the image's size."""
+    tree = aligned_tree(tmp_path / "facades", splits={"train": 8, "val": 2, "test": 2}, size=40)
+    task = PairedFolderTask(tree, 32, direction="BtoA", eval_splits=("val", "test"), progress=False)
+    skips = SkipPanel("ci", task=task)
+    skips.steps.value = 10
+    skips.run()
+    assert [heading for _, heading, _ in skips.columns] == ["run #", "skips kept", "steps", "L1 error", "HF ratio"]
+    assert set(skips.runs[0]) == {"run", "skips", "steps", "l1_error", "hf_ratio"}
+    assert "run 1 done" in skips.status.value
+    gan = GanPanel("ci", task=task)
+    assert "<b>16x16</b> patch: 50% of the image's width" in gan.field.value
+    gan.steps.value = 10
+    gan.run()
+    assert [heading for _, heading, _ in gan.columns] == ["run #", "discriminator", "lambda_L1", "steps", "HF ratio",
+                                                           "colourfulness", "L1 error"]
+    assert set(gan.runs[0]) == {"run", "discriminator", "lambda_l1", "steps", "hf_ratio", "colourfulness",
+                                "l1_error"}
+    assert gan.last_run["outputs"].shape == (64, 3, 32, 32)  # the ci profile's held-out count, drawn with repeats
 
 
 def colab_ipywidgets_dir():

@@ -12,6 +12,9 @@ image_size, without jitter.
 
 Real data has no class indices: `labels` is None and `classes` is None, so the FCN-score analog (which
 needs the true label of every pixel) is not available on it; L1 error and the high-frequency ratio are.
+
+Lessons 02 and 03 take a dataset name, "synthetic" (their own task, the default and the only data in CI)
+or "facades", and turn it into a task with `lesson_task`.
 """
 
 from dataclasses import dataclass
@@ -28,6 +31,8 @@ from i2i_course.errors import CourseError
 from i2i_course.profiles import get_profile
 
 JITTER = 286 / 256  # the reference's load size over its crop size
+DATASETS = ("synthetic", "facades")  # what lessons 02 and 03 (and `i2i-course tour --dataset`) run on
+DOWNLOADING_PROFILES = ("colab", "full")  # profiles that fetch the real facades when they are missing
 
 
 @dataclass
@@ -113,14 +118,16 @@ class PairedFolderTask:
         return PairedBatch(to_course_range(xs[index]), to_course_range(ys[index]))
 
 
-def facades_task(profile=None, root=None, download=False, progress=True):
+def facades_task(profile=None, root=None, download=None, progress=True):
     """The real CMP facades (label map -> photo, as lesson 02's synthetic task) at the profile's image size.
 
     Looks in ROOT/facades (ROOT: `root`, else $I2I_DATA_DIR, else ./datasets); when it is missing,
-    downloads it if `download`, else raises a CourseError that says how to get it. Trains on the 400
-    train pairs, samples from the 206 val and test pairs.
+    downloads it (29 MB) if `download` (None: on the colab and full profiles), else raises a CourseError
+    that says how to get it. Trains on the 400 train pairs, samples from the 206 val and test pairs.
     """
     profile = get_profile(profile)
+    if download is None:
+        download = profile.name in DOWNLOADING_PROFILES
     if not downloader.is_complete("facades", root):
         if not download:
             where = downloader.data_root(root)
@@ -130,3 +137,13 @@ def facades_task(profile=None, root=None, download=False, progress=True):
         downloader.download("facades", root, progress=progress)
     return PairedFolderTask(downloader.data_root(root) / "facades", profile.image_size, direction="BtoA",
                             train_split="train", eval_splits=("val", "test"), progress=progress)
+
+
+def lesson_task(dataset, profile, synthetic, progress=True):
+    """The task a lesson runs on: `synthetic()` for "synthetic", the real facades for "facades"."""
+    if dataset == "synthetic":
+        return synthetic()
+    if dataset == "facades":
+        return facades_task(profile, progress=progress)
+    raise CourseError(f"unknown dataset {dataset!r}: choose {' or '.join(DATASETS)} (the real facades: "
+                      "`i2i-course data download facades`)")

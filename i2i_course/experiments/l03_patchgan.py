@@ -6,6 +6,11 @@ discriminator is the 1x1 PixelGAN or a PatchGAN of growing receptive field (thos
 at least 2x2 at the profile's size: 16, 34, 70 px at 32 px; up to 574 at 256 px). Each is measured on
 held-out label maps by the fine detail kept inside the textured regions (1 = as much as the real
 photos), colourfulness, L1 error, and the FCN-score analog, laid out like pix2pix's receptive-field table.
+
+`run(..., task=task_for(profile, "facades"))` runs the same sweep on the real CMP facades. They have no
+texture mask and no per-pixel labels, so detail is the high-frequency ratio over the whole image, the
+FCN-score analog is left out, and the claims are the paper's: the receptive fields, a PatchGAN adds
+detail over L1 alone, and costs L1 error.
 """
 
 import math
@@ -14,8 +19,9 @@ import matplotlib.pyplot as plt
 import torch
 
 from i2i_course.claims import Claim, LessonResult
+from i2i_course.data.real_task import DATASETS, lesson_task  # DATASETS: the names task_for takes
 from i2i_course.data.textures import RandomPhaseTextures, textured_mask
-from i2i_course.metrics import colourfulness, texture_ratio
+from i2i_course.metrics import colourfulness, high_frequency_ratio, texture_ratio
 from i2i_course.nets import UNet
 from i2i_course.nets.discriminators import (PatchDiscriminator, PixelDiscriminator, measured_receptive_field,
                                             receptive_field)
@@ -39,8 +45,17 @@ def texture_period(image_size):
     return max(4, image_size // 8)
 
 
-def task_for(profile):
-    return RandomPhaseTextures(profile.image_size, texture_period(profile.image_size))
+def task_for(profile=None, dataset="synthetic", progress=True):
+    """The lesson's task: random-phase textures, or the real facades ("facades": see data.real_task)."""
+    profile = get_profile(profile)
+    return lesson_task(dataset, profile,
+                       lambda: RandomPhaseTextures(profile.image_size, texture_period(profile.image_size)),
+                       progress)
+
+
+def is_textures(task):
+    """Whether `task` is the synthetic textures (texture mask, labels) rather than real photos."""
+    return isinstance(task, RandomPhaseTextures)
 
 
 def gan_lr(profile):
@@ -76,14 +91,14 @@ def evaluation_batch(task, profile, seed):
 
 
 def train_variant(profile=None, discriminator=None, lambda_l1=LAMBDA_L1, seed=0, steps=None,
-                  progress=True, callback=None):
+                  progress=True, callback=None, task=None):
     """Train the lesson's U-Net with L1 (discriminator None) or L1 + cGAN ("pixel" or PatchGAN n_layers).
 
-    Returns a dict: discriminator (the kind), receptive_field (None for L1 only), lambda_l1, history,
-    outputs on the evaluation label maps, metrics.
+    task: from `task_for` (default: the textures). Returns a dict: discriminator (the kind),
+    receptive_field (None for L1 only), lambda_l1, history, outputs on the evaluation label maps, metrics.
     """
     profile = get_profile(profile)
-    task = task_for(profile)
+    task = task if task is not None else task_for(profile)
     seed_everything(seed)
     generator = UNet(3, 3, int(math.log2(profile.image_size)), ngf=profile.ngf, dropout=False)
     d_net = build_discriminator(discriminator, profile.ngf)
@@ -98,11 +113,21 @@ def train_variant(profile=None, discriminator=None, lambda_l1=LAMBDA_L1, seed=0,
 
 
 def measure(outputs, batch, task, seed):
+    """Detail (texture detail on the textures, else the HF ratio), colourfulness, L1 error, FCN-score analog
+    (textures only)."""
+    common = {"colourfulness": colourfulness(outputs).mean().item(),
+              "l1_error": (outputs - batch.y).abs().mean().item()}
+    if not is_textures(task):
+        return {"hf_ratio": high_frequency_ratio(outputs, batch.y), **common}
     segmenter = trained_segmenter(task, seed=seed, steps=SEGMENTER_STEPS)
     return {"texture_detail": texture_ratio(outputs, batch.y, textured_mask(batch.labels), task.period),
-            "colourfulness": colourfulness(outputs).mean().item(),
-            "l1_error": (outputs - batch.y).abs().mean().item(),
-            **fcn_scores(segmenter, outputs, batch.labels, len(task.classes))}
+            **common, **fcn_scores(segmenter, outputs, batch.labels, len(task.classes))}
+
+
+def detail(metrics):
+    """The detail measured in `metrics`, named for a caption: ("detail", texture detail) on the textures,
+    else ("HF", high-frequency ratio)."""
+    return ("detail", metrics["texture_detail"]) if "texture_detail" in metrics else ("HF", metrics["hf_ratio"])
 
 
 def receptive_field_claim():
@@ -119,22 +144,34 @@ def receptive_field_claim():
                  {f"rf_{k}": exact[k] for k in exact} | {"measured_agrees": holds}, holds)
 
 
-def run(profile=None, seed=0, progress=True):
-    """L1 only, PixelGAN and every PatchGAN that fits; claims, the table and figures."""
+def run(profile=None, seed=0, progress=True, task=None):
+    """L1 only, PixelGAN and every PatchGAN that fits; claims, the table and figures.
+
+    task: from `task_for` (default: the textures).
+    """
     profile = get_profile(profile)
+    task = task if task is not None else task_for(profile)
     kinds = [None, "pixel", *patch_layers_that_fit(profile.image_size)]
-    results = {discriminator_name(kind): train_variant(profile, kind, seed=seed, progress=progress)
+    results = {discriminator_name(kind): train_variant(profile, kind, seed=seed, progress=progress, task=task)
                for kind in kinds}
-    task = task_for(profile)
     batch = evaluation_batch(task, profile, seed)
     table = {name: r["metrics"] for name, r in results.items()}
     table["real photos"] = measure(batch.y, batch, task, seed)
+    claims = [receptive_field_claim(), *(texture_claims if is_textures(task) else photo_claims)(
+        table, results, task, profile), gan_costs_l1_claim(table, results)]
+    figures = {"outputs": outputs_figure(batch, results), "table": table_figure(table),
+               "receptive_field": receptive_field_figure(batch, results, getattr(task, "period", None))}
+    return LessonResult(LESSON, TITLE, claims, figures,
+                        {"table": table, "results": results, "task": task, "batch": batch})
+
+
+def texture_claims(table, results, task, profile):
+    """On the textures: L1 is flat, a PatchGAN covering two periods brings texture back, a PixelGAN does not."""
     l1 = table["L1 only"]
     pixel = table["PixelGAN (1x1)"]
     covering = {name: table[name] for name, r in results.items()  # a patch of 2 periods, inside the image
                 if r["receptive_field"] and 2 * task.period <= r["receptive_field"] <= profile.image_size}
-    claims = [
-        receptive_field_claim(),
+    return [
         Claim(LESSON, "l1-leaves-texture-flat",
               "with L1 alone the textured regions come out flat: under a tenth of the real photos' detail",
               {"texture_detail_l1": round(l1["texture_detail"], 3)}, l1["texture_detail"] < 0.1),
@@ -150,41 +187,57 @@ def run(profile=None, seed=0, progress=True):
               {"texture_detail_pixelgan": round(pixel["texture_detail"], 3),
                "texture_detail_16x16": round(table["PatchGAN 16x16"]["texture_detail"], 3)},
               pixel["texture_detail"] < 0.2 * min(1.0, table["PatchGAN 16x16"]["texture_detail"])),
-        Claim(LESSON, "gan-costs-l1",
-              "every PatchGAN run has a higher L1 error than L1 alone: L1 rewards the flat average, which "
-              "the texture is not",
-              {"l1_error_l1_only": round(l1["l1_error"], 3)}
-              | {f"l1_error_{name.split()[-1]}": round(table[name]["l1_error"], 3)
-                 for name in results if name.startswith("PatchGAN")},
-              all(table[name]["l1_error"] > l1["l1_error"] for name in results if name.startswith("PatchGAN"))),
     ]
-    figures = {"outputs": outputs_figure(batch, results), "table": table_figure(table),
-               "receptive_field": receptive_field_figure(batch, results)}
-    return LessonResult(LESSON, TITLE, claims, figures, {"table": table, "results": results, "task": task})
+
+
+def photo_claims(table, results, task, profile):
+    """On real photos (no texture mask): every PatchGAN that fits in the image adds fine detail over L1."""
+    l1 = table["L1 only"]
+    fitting = {name: table[name] for name, r in results.items()
+               if r["receptive_field"] and 1 < r["receptive_field"] <= profile.image_size}
+    return [Claim(LESSON, "patchgan-adds-detail",
+                  "every PatchGAN whose patch fits in the image keeps more fine detail (high-frequency ratio) "
+                  "than L1 alone, which blurs what it cannot place",
+                  {"hf_ratio_l1_only": round(l1["hf_ratio"], 3)}
+                  | {f"hf_ratio_{name.split()[-1]}": round(m["hf_ratio"], 3) for name, m in fitting.items()},
+                  bool(fitting) and all(m["hf_ratio"] > l1["hf_ratio"] for m in fitting.values()))]
+
+
+def gan_costs_l1_claim(table, results):
+    patchgans = [name for name in results if name.startswith("PatchGAN")]
+    return Claim(LESSON, "gan-costs-l1",
+                 "every PatchGAN run has a higher L1 error than L1 alone: L1 rewards the flat per-pixel median, "
+                 "which a sharp, textured output is not",
+                 {"l1_error_l1_only": round(table["L1 only"]["l1_error"], 3)}
+                 | {f"l1_error_{name.split()[-1]}": round(table[name]["l1_error"], 3) for name in patchgans},
+                 all(table[name]["l1_error"] > table["L1 only"]["l1_error"] for name in patchgans))
 
 
 def outputs_figure(batch, results, count=8):
     rows = [("labels x", batch.x[:count]), ("real photo y", batch.y[:count])]
     for name, r in results.items():
         m = r["metrics"]
-        rows.append((f"{name}\ndetail {m['texture_detail']:.2f}  L1 {m['l1_error']:.3f}\n"
-                     f"colour {m['colourfulness']:.0f}  FCN {m['pixel_accuracy']:.2f}", r["outputs"][:count]))
-    return show_rows(rows, title="label map -> textured photo: L1 alone, then L1 + cGAN (held-out label maps)")
+        label, value = detail(m)
+        fcn = f"  FCN {m['pixel_accuracy']:.2f}" if "pixel_accuracy" in m else ""
+        rows.append((f"{name}\n{label} {value:.2f}  L1 {m['l1_error']:.3f}\ncolour {m['colourfulness']:.0f}{fcn}",
+                     r["outputs"][:count]))
+    return show_rows(rows, title="label map -> photo: L1 alone, then L1 + cGAN (held-out label maps)")
 
 
-TABLE_COLUMNS = [("texture_detail", "texture detail", "{:.3f}".format),
+TABLE_COLUMNS = [("texture_detail", "texture detail", "{:.3f}".format), ("hf_ratio", "HF ratio", "{:.3f}".format),
                  ("colourfulness", "colourfulness", "{:.1f}".format), ("l1_error", "L1 error", "{:.3f}".format),
                  ("pixel_accuracy", "per-pixel acc.", "{:.3f}".format),
                  ("class_accuracy", "per-class acc.", "{:.3f}".format), ("class_iou", "class IoU", "{:.3f}".format)]
 
 
 def table_figure(table):
-    """The sweep as a table image (like pix2pix's receptive-field table)."""
-    return viz.table_figure(table, TABLE_COLUMNS, width=9)
+    """The sweep as a table image (like pix2pix's receptive-field table), with the columns measured."""
+    return viz.table_figure(table, [column for column in TABLE_COLUMNS if column[0] in table["L1 only"]], width=9)
 
 
-def receptive_field_figure(batch, results):
-    """One held-out photo with the patch one output unit of each discriminator sees, drawn to scale."""
+def receptive_field_figure(batch, results, period=None):
+    """One held-out photo with the patch one output unit of each discriminator sees, drawn to scale
+    (`period`: the texture's, named in the title)."""
     image = (batch.y[0].permute(1, 2, 0).clamp(-1, 1) + 1) / 2
     size = image.shape[0]
     fig, ax = plt.subplots(figsize=(4.5, 4.5))
@@ -199,7 +252,7 @@ def receptive_field_figure(batch, results):
     ax.set_xlim(-0.5 - size * 0.6, size * 1.6 - 0.5)
     ax.set_ylim(size * 1.6 - 0.5, -0.5 - size * 0.6)
     ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
-    ax.set_title(f"what one output unit sees ({size}x{size} image, texture period {texture_period(size)} px)",
-                 fontsize=9)
+    texture = f", texture period {period} px" if period else ""
+    ax.set_title(f"what one output unit sees ({size}x{size} image{texture})", fontsize=9)
     ax.axis("off")
     return fig

@@ -11,7 +11,6 @@ import html
 
 import ipywidgets as widgets
 
-from i2i_course.data.facades import SyntheticFacades
 from i2i_course.errors import CourseError
 from i2i_course.experiments import l02_unet_skips
 from i2i_course.widgets.panel import RunPanel
@@ -30,7 +29,8 @@ class SkipPanel(RunPanel):
 
     One checkbox per skip level, 1 (outermost, the finest features) to num_downs - 1 (innermost), all
     checked: the U-Net; none checked: the encoder-decoder. Every run uses the same `seed`, so two runs
-    differ only in the skips and steps a student changed.
+    differ only in the skips and steps a student changed. `task` (from `l02_unet_skips.task_for`; default
+    the synthetic facades) is what every run trains on; the FCN columns show where it has labels.
 
     `widget` is the panel to display; `run()` trains once with the current settings (Run calls it);
     `record(variant)` adds a variant trained elsewhere (e.g. by `l02_unet_skips.run`) without training it
@@ -40,8 +40,9 @@ class SkipPanel(RunPanel):
     outputs, metrics) for a closer look.
     """
 
-    def __init__(self, profile=None, seed=0):
+    def __init__(self, profile=None, seed=0, task=None):
         super().__init__(profile, seed, hint="Pick the skips to keep and press Run.")
+        self.task = task if task is not None else l02_unet_skips.task_for(self.profile)
         self.num_downs = l02_unet_skips.num_downs_for(self.profile)
         self.levels = list(range(1, self.num_downs))
         self.columns = [
@@ -50,9 +51,10 @@ class SkipPanel(RunPanel):
             ("steps", "steps", str),
             ("l1_error", "L1 error", "{:.3f}".format),
             ("hf_ratio", "HF ratio", "{:.3f}".format),
-            ("pixel_accuracy", "FCN per-pixel acc.", "{:.3f}".format),
-            ("class_iou", "FCN class IoU", "{:.3f}".format),
         ]
+        if self.task.classes is not None:
+            self.columns += [("pixel_accuracy", "FCN per-pixel acc.", "{:.3f}".format),
+                             ("class_iou", "FCN class IoU", "{:.3f}".format)]
         wide = {"description_width": "initial"}
         size, steps = self.profile.image_size, self.profile.steps
         self.skip_boxes = [widgets.Checkbox(value=True, description=level_label(level, size), indent=False,
@@ -102,7 +104,8 @@ class SkipPanel(RunPanel):
 
     def train(self, settings, callback):
         return l02_unet_skips.train_variant(self.profile, skips=settings["skips"], seed=self.seed,
-                                            steps=settings["steps"], progress=False, callback=callback)
+                                            steps=settings["steps"], progress=False, callback=callback,
+                                            task=self.task)
 
     def record(self, variant):
         """Picture and tabulate an already trained variant as the next run, without training it again.
@@ -124,8 +127,7 @@ class SkipPanel(RunPanel):
 
     def summarise(self, variant, settings, number):
         """Picture the run's outputs beside the labels and real photos; its row of numbers."""
-        task = SyntheticFacades(self.profile.image_size)
-        batch = l02_unet_skips.evaluation_batch(task, self.profile, self.seed)  # what the outputs are for
+        batch = l02_unet_skips.evaluation_batch(self.task, self.profile, self.seed)  # what the outputs are for
         history = variant["history"]
         row = {"run": number, "skips": tuple(sorted(variant["skips"])), "steps": history.steps_done,
                **variant["metrics"]}

@@ -2,10 +2,10 @@
 
 Each run trains the lesson's U-Net with `l03_patchgan.train_variant` (L1 alone, or L1 + a conditional
 GAN with the PixelGAN or a PatchGAN), pictures its outputs on held-out label maps next to the labels and
-the real photos, and adds its texture detail, colourfulness, L1 error and FCN-score analog to a table of
-every run so far. Training, metrics and pictures are the lesson module's; the button, bar and table are
-`RunPanel`'s; this file only adds the discriminator and lambda controls. Works with ipywidgets 7.7
-(Colab's) and 8.
+the real photos, and adds its texture detail (the HF ratio on real photos), colourfulness, L1 error and
+FCN-score analog to a table of every run so far. Training, metrics and pictures are the lesson
+module's; the button, bar and table are `RunPanel`'s; this file only adds the discriminator and lambda
+controls. Works with ipywidgets 7.7 (Colab's) and 8.
 """
 
 import ipywidgets as widgets
@@ -16,18 +16,19 @@ from i2i_course.widgets.panel import RunPanel
 SHOWN = 6  # held-out label maps pictured per run
 
 
-def field_text(kind, image_size):
+def field_text(kind, image_size, period=None):
     """What one output unit of the chosen discriminator sees, in words, against the texture's period."""
-    period = l03_patchgan.texture_period(image_size)
     if kind is None:
         return "no discriminator: L1 alone"
     field = 1 if kind == "pixel" else l03_patchgan.RF_TABLE[kind]
     if field == 1:
         verdict = "a single pixel: it cannot see a texture"
-    elif field < period:
-        verdict = f"less than one texture period ({period} px)"
     elif field > image_size:
         verdict = f"more than the whole {image_size}x{image_size} image: mostly padding"
+    elif period is None:
+        verdict = f"{field / image_size:.0%} of the image's width"
+    elif field < period:
+        verdict = f"less than one texture period ({period} px)"
     else:
         verdict = f"{field / period:.1f} texture periods ({period} px)"
     return f"each logit sees a <b>{field}x{field}</b> patch: {verdict}"
@@ -38,12 +39,16 @@ class GanPanel(RunPanel):
 
     The discriminator menu holds L1 only, the PixelGAN and every PatchGAN whose output map is at least
     2x2 at the profile's image size; the line under it says what one output unit sees. Every run uses the
-    same `seed`, so two runs differ only in the settings a student changed. `runs` holds one dict per
+    same `seed`, so two runs differ only in the settings a student changed. `task` (from
+    `l03_patchgan.task_for`; default the textures) is what every run trains on. `runs` holds one dict per
     finished run; `last_run` the latest `train_variant` result for a closer look.
     """
 
-    def __init__(self, profile=None, seed=0):
+    def __init__(self, profile=None, seed=0, task=None):
         super().__init__(profile, seed, hint="Pick a discriminator and lambda_L1, then press Run.")
+        self.task = task if task is not None else l03_patchgan.task_for(self.profile)
+        textures = l03_patchgan.is_textures(self.task)
+        detail = ("texture_detail", "texture detail") if textures else ("hf_ratio", "HF ratio")
         size = self.profile.image_size
         kinds = [None, "pixel", *l03_patchgan.patch_layers_that_fit(size)]
         self.columns = [
@@ -51,11 +56,12 @@ class GanPanel(RunPanel):
             ("discriminator", "discriminator", str),
             ("lambda_l1", "lambda_L1", "{:g}".format),
             ("steps", "steps", str),
-            ("texture_detail", "texture detail", "{:.3f}".format),
+            (*detail, "{:.3f}".format),
             ("colourfulness", "colourfulness", "{:.1f}".format),
             ("l1_error", "L1 error", "{:.3f}".format),
-            ("pixel_accuracy", "FCN per-pixel acc.", "{:.3f}".format),
         ]
+        if textures:
+            self.columns.append(("pixel_accuracy", "FCN per-pixel acc.", "{:.3f}".format))
         wide = {"description_width": "initial"}
         steps = self.profile.steps
         self.discriminator = widgets.Dropdown(
@@ -85,12 +91,11 @@ class GanPanel(RunPanel):
 
     def train(self, settings, callback):
         return l03_patchgan.train_variant(self.profile, seed=self.seed, progress=False, callback=callback,
-                                          **settings)
+                                          task=self.task, **settings)
 
     def summarise(self, variant, settings, number):
         """Picture the run's outputs beside the labels and real photos; its row of numbers."""
-        task = l03_patchgan.task_for(self.profile)
-        batch = l03_patchgan.evaluation_batch(task, self.profile, self.seed)
+        batch = l03_patchgan.evaluation_batch(self.task, self.profile, self.seed)
         history = variant["history"]
         name = l03_patchgan.discriminator_name(variant["discriminator"])
         row = {"run": number, "discriminator": name, "lambda_l1": variant["lambda_l1"],
@@ -101,4 +106,5 @@ class GanPanel(RunPanel):
         return figure, row, history
 
     def _discriminator_changed(self, change=None):
-        self.field.value = field_text(self.discriminator.value, self.profile.image_size)
+        self.field.value = field_text(self.discriminator.value, self.profile.image_size,
+                                      getattr(self.task, "period", None))
