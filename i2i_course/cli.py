@@ -36,7 +36,7 @@ def tour(args):
     import matplotlib.pyplot as plt
 
     from i2i_course.claims import claims_table
-    from i2i_course.data.real_task import DATASETS
+    from i2i_course.data.real_task import check_dataset
     from i2i_course.experiments import LESSONS
     from i2i_course.profiles import get_profile
 
@@ -45,14 +45,14 @@ def tour(args):
     unknown = [name for name in wanted if name not in LESSONS]
     if unknown:
         raise CourseError(f"unknown lesson(s) {', '.join(unknown)}: choose from {', '.join(LESSONS)}")
-    if args.dataset not in DATASETS:
-        raise CourseError(f"unknown dataset {args.dataset!r}: choose {' or '.join(DATASETS)}")
+    check_dataset(args.dataset)
     out = Path(args.out) if args.out else None
     print(f"i2i-course tour: profile {profile.name} ({profile.description}), seed {args.seed}, "
           f"dataset {args.dataset}")
-    # lessons 02 and 03 run on real data too; their tasks first, so a missing dataset stops the tour at once
+    # lessons with a task_for (02, 03) run on real data too; their tasks first, so that a missing dataset
+    # stops the tour at once
     tasks = {name: LESSONS[name].task_for(profile, args.dataset, progress=not args.quiet)
-             for name in wanted if hasattr(LESSONS[name], "DATASETS")}
+             for name in wanted if hasattr(LESSONS[name], "task_for")}
     claims = []
     for name in wanted:
         module = LESSONS[name]

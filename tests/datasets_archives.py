@@ -21,6 +21,7 @@ from i2i_course.data.facades import SyntheticFacades
 
 PIX2PIX_SPLITS = {"train": 3, "val": 2, "test": 2}
 CYCLEGAN_SPLITS = {"trainA": 3, "trainB": 2, "testA": 1, "testB": 1}
+FACADES_STAND_IN_SPLITS = {"train": 64, "val": 16, "test": 16}  # the real 400/100/106 take too long to train
 
 
 def half(size, shift=0):
@@ -109,10 +110,10 @@ def jpeg_bytes(size=16):
     return buffer.getvalue()
 
 
-def install_facades(monkeypatch, root, splits={"train": 64, "val": 16, "test": 16}, size=32):
+def install_facades(monkeypatch, root, splits=FACADES_STAND_IN_SPLITS, size=32):
     """ROOT/facades as the real set is laid out (A photo | B label map, .jpg), made of synthetic facades,
     so that the lessons' real-data path has something learnable; $I2I_DATA_DIR points at ROOT and the
-    catalog expects `splits` (the real set's 400/100/106 would take too long to train on in a test)."""
+    catalog expects `splits`."""
     task = SyntheticFacades(size)
     batch = task.sample(sum(splits.values()), torch.Generator().manual_seed(123))
     pairs = torch.cat([batch.y, batch.x], -1).add(1).mul(127.5).round().clamp(0, 255).byte()  # A | B

@@ -139,11 +139,14 @@ def facades_task(profile=None, root=None, download=None, progress=True):
                             train_split="train", eval_splits=("val", "test"), progress=progress)
 
 
+def check_dataset(dataset):
+    """Refuse a name that is not in DATASETS, saying which names there are."""
+    if dataset not in DATASETS:
+        raise CourseError(f"unknown dataset {dataset!r}: choose {' or '.join(DATASETS)} (the real facades: "
+                          "`i2i-course data download facades`)")
+
+
 def lesson_task(dataset, profile, synthetic, progress=True):
     """The task a lesson runs on: `synthetic()` for "synthetic", the real facades for "facades"."""
-    if dataset == "synthetic":
-        return synthetic()
-    if dataset == "facades":
-        return facades_task(profile, progress=progress)
-    raise CourseError(f"unknown dataset {dataset!r}: choose {' or '.join(DATASETS)} (the real facades: "
-                      "`i2i-course data download facades`)")
+    check_dataset(dataset)
+    return synthetic() if dataset == "synthetic" else facades_task(profile, progress=progress)

@@ -18,7 +18,7 @@ import torch
 
 from i2i_course.claims import Claim, LessonResult
 from i2i_course.data.facades import SyntheticFacades
-from i2i_course.data.real_task import DATASETS, lesson_task  # DATASETS: the names task_for takes
+from i2i_course.data.real_task import lesson_task
 from i2i_course.losses import l1_loss
 from i2i_course.metrics import high_frequency_ratio
 from i2i_course.nets import UNet

@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from i2i_course.claims import Claim, LessonResult
-from i2i_course.data.real_task import DATASETS, lesson_task  # DATASETS: the names task_for takes
+from i2i_course.data.real_task import lesson_task
 from i2i_course.data.textures import RandomPhaseTextures, textured_mask
 from i2i_course.metrics import colourfulness, high_frequency_ratio, texture_ratio
 from i2i_course.nets import UNet
