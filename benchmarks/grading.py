@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from i2i_course import grading
+from i2i_course.course import grading
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE_FILES = ("nbgrader_config.py", "solutions", "assignments")

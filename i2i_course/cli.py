@@ -86,20 +86,20 @@ def tour(args):
 
 
 def notebooks(args):
-    from i2i_course import notebooks as nb_tools
+    from i2i_course.course import notebooks as nb_tools
 
     return nb_tools.command(args)
 
 
 def release(args):
-    from i2i_course import grading
+    from i2i_course.course import grading
 
     grading.release(grading.find_course(), args.assignments)
     return 0
 
 
 def grade(args):
-    from i2i_course import grading
+    from i2i_course.course import grading
 
     return grading.grade(grading.find_course(), args.assignment, student=args.student, force=args.force)
 

@@ -24,8 +24,8 @@ from nbgrader.validator import Validator
 from traitlets.config.loader import PyFileConfigLoader
 
 import grading_cases as cases
-from i2i_course import grading
-from i2i_course import notebooks as tools
+from i2i_course.course import grading
+from i2i_course.course import notebooks as tools
 from i2i_course.cli import main
 
 REPO = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ import pytest
 from nbformat.v4 import new_markdown_cell
 
 import grading_cases as cases
-from i2i_course import grading
+from i2i_course.course import grading
 
 REPO = Path(__file__).resolve().parents[1]
 NAME = "01_losses_and_blur"

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from i2i_course import notebooks as tools
+from i2i_course.course import notebooks as tools
 from i2i_course.cli import main
 from i2i_course.errors import CourseError
 

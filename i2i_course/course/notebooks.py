@@ -26,6 +26,7 @@ import tomllib
 from pathlib import Path
 from unittest import mock
 
+from i2i_course.course.repo import cell_source, find_root
 from i2i_course.errors import CourseError
 
 NOTEBOOK_GLOB = "notebooks/[0-9][0-9]_*.ipynb"
@@ -73,16 +74,6 @@ class NotebookFailed(Exception):
 
 # ---------------------------------------------------------------------------------------------------
 # The repository address and what is written from it
-
-
-def find_root(start=None):
-    """The repository root: the nearest folder at or above `start` (default: the cwd) with pyproject.toml."""
-    here = Path(start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "pyproject.toml").is_file():
-            return folder
-    raise CourseError(f"no pyproject.toml in {here} or above: run `i2i-course notebooks` inside the "
-                      "course repository")
 
 
 def repository_url(root):
@@ -139,13 +130,8 @@ def lesson_notebooks(root):
     return sorted(Path(root).glob(NOTEBOOK_GLOB))
 
 
-def _source(cell):
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
-
-
 def _is_install_cell(cell):
-    source = _source(cell)
+    source = cell_source(cell)
     return source.lstrip().startswith(INSTALL_MARKER) or GENERATED_BY in source
 
 
@@ -157,7 +143,7 @@ def sync_notebook(nb, url):
     code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
     if code and _is_install_cell(nb.cells[code[0]]):
         cell = nb.cells[code[0]]
-        if _source(cell) == wanted:
+        if cell_source(cell) == wanted:
             return False
         cell.source = wanted  # it does nothing outside Colab, so its (empty) outputs stay valid
         return True
@@ -298,7 +284,7 @@ def clean(nb):
     metadata["kernelspec"] = nbformat.from_dict(dict(_KERNELSPEC))
     metadata["language_info"] = nbformat.from_dict({"name": "python"})
     for cell in nb.cells:
-        cell["source"] = _source(cell)
+        cell["source"] = cell_source(cell)
         cell_metadata = cell.setdefault("metadata", nbformat.NotebookNode())
         for key in _NOISY_CELL_METADATA:
             cell_metadata.pop(key, None)
@@ -357,7 +343,7 @@ def _failure_message(nb, index, error):
     if index is None:
         return f"could not start the kernel: {_one_line(reason)}"
     cell = nb.cells[index]
-    first = next((line.strip() for line in _source(cell).splitlines() if line.strip()), "")
+    first = next((line.strip() for line in cell_source(cell).splitlines() if line.strip()), "")
     return (f"cell {index + 1} of {len(nb.cells)} (id {cell.get('id', '?')}, "
             f"{_one_line(first, 60)!r}) failed: {_one_line(reason)}")
 

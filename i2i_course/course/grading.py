@@ -29,6 +29,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from i2i_course.course.repo import cell_source, find_root
 from i2i_course.errors import CourseError
 
 CONFIG_FILE = "nbgrader_config.py"
@@ -44,11 +45,7 @@ _KEPT_METADATA = ("nbgrader", "editable", "deletable")  # what nbgrader puts on 
 
 def find_course(start=None):
     """The course root: the nearest folder at or above `start` (default: the cwd) with nbgrader_config.py."""
-    here = Path(start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_FILE).is_file():
-            return folder
-    raise CourseError(f"no {CONFIG_FILE} in {here} or above: run this inside the course repository")
+    return find_root(start, CONFIG_FILE)
 
 
 def course_directory(root):
@@ -123,7 +120,7 @@ def release(root, names=None, out=print):
     """
     import nbformat
 
-    from i2i_course.notebooks import clean
+    from i2i_course.course.notebooks import clean
 
     root = Path(root).resolve()
     course = course_directory(root)
@@ -137,7 +134,7 @@ def release(root, names=None, out=print):
         cleaned = nbformat.writes(clean(nbformat.reads(text, as_version=4))) + "\n"
         if cleaned != text:
             path.write_text(cleaned, encoding="utf-8")
-            out(f"rewrote {path.relative_to(root)} in clean form (i2i_course.notebooks.clean)")
+            out(f"rewrote {path.relative_to(root)} in clean form (i2i_course.course.notebooks.clean)")
     written = []
     with tempfile.TemporaryDirectory(prefix="i2i-release-") as tmp:
         for name in names:
@@ -165,13 +162,8 @@ def release(root, names=None, out=print):
 # Repairing a submission
 
 
-def _source(cell):
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
-
-
 def _lines(cell):
-    return [line.strip() for line in _source(cell).splitlines() if line.strip()]
+    return [line.strip() for line in cell_source(cell).splitlines() if line.strip()]
 
 
 def fixed_lines(cell):
