@@ -23,7 +23,6 @@
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 from i2i_course.errors import CourseError
@@ -33,45 +32,21 @@ def tour(args):
     import matplotlib
 
     matplotlib.use("Agg")  # figures go to files, never to a screen
-    import matplotlib.pyplot as plt
 
-    from i2i_course.claims import claims_table
-    from i2i_course.data.real_task import check_dataset
-    from i2i_course.experiments import LESSONS
+    from i2i_course.experiments.tour import run_tour
     from i2i_course.profiles import get_profile
+    from i2i_course.results import claims_table
 
     profile = get_profile(args.profile)
-    wanted = args.lessons.split(",") if args.lessons else list(LESSONS)
-    unknown = [name for name in wanted if name not in LESSONS]
-    if unknown:
-        raise CourseError(f"unknown lesson(s) {', '.join(unknown)}: choose from {', '.join(LESSONS)}")
-    check_dataset(args.dataset)
-    out = Path(args.out) if args.out else None
+    lessons = args.lessons.split(",") if args.lessons else None
     print(f"i2i-course tour: profile {profile.name} ({profile.description}), seed {args.seed}, "
-          f"dataset {args.dataset}")
-    # lessons with a task_for (02, 03) run on real data too; their tasks first, so that a missing dataset
-    # stops the tour at once
-    tasks = {name: LESSONS[name].task_for(profile, args.dataset, progress=not args.quiet)
-             for name in wanted if hasattr(LESSONS[name], "task_for")}
-    claims = []
-    for name in wanted:
-        module = LESSONS[name]
-        if name not in tasks and args.dataset != "synthetic":
-            print(f"lesson {name} ({module.TITLE}) runs on its own synthetic data: its effect needs known answers")
-        start = time.perf_counter()
-        options = {"task": tasks[name]} if name in tasks else {}
-        result = module.run(profile, seed=args.seed, progress=not args.quiet, **options)
-        print(f"lesson {name} ({module.TITLE}): {time.perf_counter() - start:.1f} s")
-        claims += result.claims
-        for figure_name, figure in result.figures.items():
-            if out is not None:
-                out.mkdir(parents=True, exist_ok=True)
-                figure.savefig(out / f"{name}_{figure_name}.png", dpi=100, bbox_inches="tight")
-            plt.close(figure)
+          f"dataset {args.dataset}", flush=True)
+    claims = run_tour(profile, seed=args.seed, lessons=lessons, dataset=args.dataset, out=args.out,
+                      progress=not args.quiet, say=lambda line: print(line, flush=True))
     print()
     print(claims_table(claims))
-    if out is not None:
-        print(f"\nfigures written to {out}/")
+    if args.out:
+        print(f"\nfigures written to {Path(args.out)}/")
     if args.json:
         report = {"profile": profile.name, "seed": args.seed, "dataset": args.dataset,
                   "claims": [c.to_dict() for c in claims]}

@@ -24,21 +24,23 @@ class Profile:
     image_size: int  # square images, H = W
     batch_size: int
     ngf: int  # generator width (64 in the paper)
+    ndf: int  # discriminator width (64 in the paper)
     steps: int  # optimiser steps per training run
     lr: float  # Adam learning rate for the regression lessons
     eval_samples: int  # images the metrics are measured on
     description: str
+    deterministic: bool = True  # bit-exact reruns (ci, cpu); False: speed first, cuDNN autotuning (colab, full)
 
 
 PROFILES = {
-    "ci": Profile("ci", image_size=32, batch_size=16, ngf=16, steps=300, lr=2e-3, eval_samples=64,
+    "ci": Profile("ci", image_size=32, batch_size=16, ngf=16, ndf=16, steps=300, lr=2e-3, eval_samples=64,
                   description="tiny, seconds on 2 CPU cores (tests, nbval, CI)"),
-    "cpu": Profile("cpu", image_size=64, batch_size=16, ngf=16, steps=600, lr=1e-3, eval_samples=128,
+    "cpu": Profile("cpu", image_size=64, batch_size=16, ngf=16, ndf=16, steps=600, lr=1e-3, eval_samples=128,
                    description="a laptop CPU, a few minutes per lesson"),
-    "colab": Profile("colab", image_size=128, batch_size=16, ngf=64, steps=2000, lr=1e-3,
-                     eval_samples=256, description="a T4-class GPU, minutes per lesson"),
-    "full": Profile("full", image_size=256, batch_size=4, ngf=64, steps=20000, lr=2e-4,
-                    eval_samples=512, description="the paper's scale (256x256, ngf 64)"),
+    "colab": Profile("colab", image_size=128, batch_size=16, ngf=64, ndf=64, steps=2000, lr=1e-3,
+                     eval_samples=256, description="a T4-class GPU, minutes per lesson", deterministic=False),
+    "full": Profile("full", image_size=256, batch_size=4, ngf=64, ndf=64, steps=20000, lr=2e-4,
+                    eval_samples=512, description="the paper's scale (256x256, ngf 64)", deterministic=False),
 }
 
 

@@ -1,4 +1,4 @@
-"""Seeding, determinism and device choice, each in one call."""
+"""Seeding, determinism, random streams and device choice, each in one call."""
 
 import os
 import random
@@ -7,20 +7,32 @@ from contextlib import nullcontext
 import numpy as np
 import torch
 
+# Named streams of random numbers: a run with seed s draws its training batches from seed s, its held-out
+# batch from 10_000 + s, the segmenter's photos from 50_000 + s, so no two purposes ever share numbers.
+STREAMS = {"train": 0, "evaluation": 10_000, "segmenter": 50_000}
+
+
+def stream(seed, purpose="train", device=None):
+    """A torch.Generator for one purpose of a run seeded `seed` (see STREAMS), on `device` (default the CPU)."""
+    return torch.Generator(device=device or "cpu").manual_seed(STREAMS[purpose] + seed)
+
 
 def seed_everything(seed, deterministic=True):
-    """Seed Python, NumPy and torch (CPU and CUDA); with `deterministic`, ask torch for repeatable kernels.
+    """Seed Python, NumPy and torch (CPU and CUDA), and choose between bit-exact reruns and speed.
 
-    Returns a `torch.Generator` seeded with `seed`, for code that wants its own stream of random numbers.
+    deterministic=True (the `ci` and `cpu` profiles): repeatable kernels, cuDNN autotuning off, so the same
+    seed gives the same numbers bit for bit. False (`colab`, `full`): cuDNN picks the fastest kernels
+    (`benchmark=True`); reruns then agree to within noise, not bit for bit. Returns a `torch.Generator`
+    seeded with `seed`, for code that wants its own stream of random numbers.
     """
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
     if deterministic:
         os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-        torch.backends.cudnn.benchmark = False
-        torch.backends.cudnn.deterministic = True
-        torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.backends.cudnn.benchmark = not deterministic
+    torch.backends.cudnn.deterministic = deterministic
+    torch.use_deterministic_algorithms(deterministic, warn_only=True)
     return torch.Generator().manual_seed(seed)
 
 

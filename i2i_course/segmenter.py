@@ -19,7 +19,8 @@ from torch import nn
 from torch.nn import functional as F
 
 from i2i_course.metrics import segmentation_scores
-from i2i_course.runtime import pick_device
+from i2i_course.progress import progress_bar
+from i2i_course.runtime import pick_device, stream
 
 _TRAINED = {}  # in-memory cache: key -> segmenter
 
@@ -61,20 +62,26 @@ def _disk_key(task, seed, steps):
 
 
 def train_segmenter(task, seed=0, steps=300, batch_size=16, progress=False):
-    """Train a Segmenter on the task's real photos -> label maps (cross-entropy, Adam 1e-3)."""
-    from tqdm.auto import tqdm
+    """Train a Segmenter on the task's real photos -> label maps (cross-entropy, Adam 1e-3).
 
+    Its weights are drawn inside `torch.random.fork_rng`, from `seed`, so training one leaves torch's global
+    random state as it was: a run's numbers never depend on whether a cached segmenter was there.
+    """
     device = pick_device()
-    torch.manual_seed(seed)
-    model = Segmenter(len(task.classes)).to(device)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = Segmenter(len(task.classes)).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    generator = torch.Generator().manual_seed(50_000 + seed)  # its own stream of real photos
-    for _ in tqdm(range(steps), desc="segmenter", disable=not progress, leave=False):
+    generator = stream(seed, "segmenter")  # its own stream of real photos
+    bar = progress_bar(steps, "segmenter", progress)
+    for _ in range(steps):
         batch = task.sample(batch_size, generator)
         loss = F.cross_entropy(model(batch.y.to(device)), batch.labels.to(device))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
+        bar.update(1)
+    bar.close()
     return model.eval().cpu()
 
 

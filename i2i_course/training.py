@@ -1,13 +1,15 @@
-"""Training loops: progress bar, loss history, optional checkpoint, safe interruption.
+"""The one training loop every objective shares: progress, loss history, safe interruption, few syncs.
 
-    history = train(model, batches, l1_loss, steps=300, lr=2e-3)       # one net, one loss
-    history = run_steps(objective.step, batches, steps=300)             # anything with a step(x, y)
+    history = objective.train(task.batches(batch_size, seed), steps=300)   # what lessons call
+    history = run_steps(objective.step, batches, steps=300)                 # what it runs
 
-`batches` is any iterable of (x, y) pairs of (N, C, H, W) tensors (a synthetic task's `batches(...)`,
-a torch DataLoader, ...). `run_steps` is the loop every trainer shares: `train` gives it a supervised
-step, the GAN objectives (`i2i_course.pix2pix.Pix2Pix`, ...) give it theirs. Ctrl-C (KeyboardInterrupt)
-stops the loop between steps and keeps what was trained: the nets keep their weights, the history says
-how far it got, the checkpoint is written.
+`batches` is any iterable of tuples of (N, C, H, W) tensors: (x, y) for a paired task, (a, b) for an unpaired
+one (a synthetic task's `batches(...)`, a torch DataLoader, ...). Each step returns its losses as a dict,
+{"loss": the headline number, ...}, of 0-dim tensors (or floats). The loop does not read them back at every
+step: on a GPU each read (`.item()`) waits for the GPU to finish, so it keeps them as tensors and reads them
+all back in one go every `readback_every` steps and at the end (History, the bar's numbers and the callback
+are updated then). Ctrl-C (KeyboardInterrupt) stops the loop between steps and keeps what was trained: the
+nets keep their weights, and the history says how far it got.
 """
 
 import os
@@ -16,9 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
-from tqdm.auto import tqdm
 
-from i2i_course.runtime import autocast, pick_device
+from i2i_course.progress import progress_bar
+from i2i_course.runtime import pick_device
+
+READBACK_EVERY = 20  # steps between two reads of the losses (each one a device sync on a GPU)
 
 
 @dataclass
@@ -36,92 +40,82 @@ class History:
         return len(self.losses)
 
 
-def save_checkpoint(path, model, optimizer, history):
-    """Write model, optimiser and history to `path` atomically (a temporary file, then a rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                "losses": history.losses, "interrupted": history.interrupted}, tmp)
-    os.replace(tmp, path)
+def read_back(pending):
+    """Losses of several steps ([{name: 0-dim tensor or float}]) as floats, with one device sync per device."""
+    tensors = [value for losses in pending for value in losses.values() if torch.is_tensor(value)]
+    by_device = {}
+    for tensor in tensors:
+        by_device.setdefault(tensor.device, []).append(tensor)
+    values = {}
+    for device_tensors in by_device.values():
+        numbers = torch.stack([t.detach().float().reshape(()) for t in device_tensors]).tolist()  # the one sync
+        values.update(zip(map(id, device_tensors), numbers))
+    return [{name: values[id(value)] if torch.is_tensor(value) else float(value) for name, value in losses.items()}
+            for losses in pending]
 
 
-def load_checkpoint(path, model, optimizer=None):
-    """Load weights (and the optimiser state) saved by `save_checkpoint`; returns the History."""
-    state = torch.load(path, map_location="cpu", weights_only=True)
-    model.load_state_dict(state["model"])
-    if optimizer is not None:
-        optimizer.load_state_dict(state["optimizer"])
-    return History(losses=list(state["losses"]), interrupted=state["interrupted"])
+def run_steps(step, batches, steps, device=None, progress=True, callback=None, desc="training", history=None,
+              readback_every=READBACK_EVERY):
+    """Call `step(*batch)` on `steps` batches moved to `device`; returns the `History`.
 
-
-def run_steps(step, batches, steps, device=None, progress=True, callback=None, desc="training",
-              history=None):
-    """Call `step(x, y)` on `steps` batches moved to `device`; returns the `History`.
-
-    step(x, y) does one optimisation step and returns its losses as floats, {"loss": headline, ...}.
-    progress: a tqdm bar. callback(step, loss): called after each step with the headline loss (widgets
-    use it for their own progress bar). Ctrl-C ends the loop between steps; `history.interrupted` says so.
+    step(...) does one optimisation step and returns its losses, {"loss": headline, ...}. progress: a bar (a
+    clean line in logs, see `progress.progress_bar`). callback(step, loss): called at every read-back with the
+    step number and its headline loss (widgets move their own bar with it). Ctrl-C ends the loop between
+    steps; `history.interrupted` says so.
     """
     device = pick_device(device)
     history = History() if history is None else history
     start = time.perf_counter()
-    bar = tqdm(total=steps, desc=desc, disable=not progress, leave=False)
+    bar = progress_bar(steps, desc, progress)
     batch_iter = iter(batches)
-    try:
-        for number in range(1, steps + 1):
-            x, y = next(batch_iter)
-            losses = step(x.to(device), y.to(device))
+    pending = []
+
+    def flush():
+        for losses in read_back(pending):
             history.losses.append(losses["loss"])
             history.parts.append(losses)
-            bar.update(1)
-            bar.set_postfix({key: f"{value:.4f}" for key, value in losses.items()}, refresh=False)
+        pending.clear()
+        if history.parts:
+            bar.set_postfix({key: f"{value:.4f}" for key, value in history.parts[-1].items()}, refresh=False)
             if callback is not None:
-                callback(number, losses["loss"])
+                callback(history.steps_done, history.losses[-1])
+
+    try:
+        for number in range(1, steps + 1):
+            batch = next(batch_iter)
+            pending.append(step(*(t.to(device, non_blocking=True) for t in batch)))
+            bar.update(1)
+            if number % readback_every == 0 or number == steps:
+                flush()
     except KeyboardInterrupt:
         history.interrupted = True
-        print(f"interrupted after {history.steps_done} of {steps} steps; the model keeps what it learned")
     finally:
+        if pending:
+            flush()  # what the interrupted steps did is kept too
         bar.close()
         history.seconds = time.perf_counter() - start
+    if history.interrupted:
+        print(f"interrupted after {history.steps_done} of {steps} steps; the model keeps what it learned")
     return history
 
 
-def train(model, batches, loss_fn, steps, lr=2e-4, betas=(0.5, 0.999), device=None,
-          progress=True, callback=None, checkpoint=None, desc="training"):
-    """Train `model` to map x to y under `loss_fn(pred, y)` with Adam for `steps` steps.
-
-    progress, callback: as in `run_steps`. checkpoint: a path to save to at the end, also when
-    interrupted. Mixed precision is used on CUDA. Returns a `History`.
-    """
-    device = pick_device(device)
-    model.to(device).train()
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr, betas=betas)
-    scaler = torch.amp.GradScaler(device.type, enabled=device.type == "cuda")
-
-    def step(x, y):
-        with autocast(device):
-            loss = loss_fn(model(x), y)
-        optimizer.zero_grad(set_to_none=True)
-        scaler.scale(loss).backward()
-        scaler.step(optimizer)
-        scaler.update()
-        return {"loss": loss.item()}
-
-    history = History()
-    try:
-        run_steps(step, batches, steps, device, progress, callback, desc, history)
-    finally:
-        model.eval()
-        if checkpoint is not None:
-            save_checkpoint(checkpoint, model, optimizer, history)
-    return history
+def save_checkpoint(path, objective, history):
+    """Write an objective's nets and optimisers and the history to `path` atomically (a temporary file, then
+    a rename: a crash never leaves half a file)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save({"nets": {name: net.state_dict() for name, net in objective.nets().items()},
+                "optimizers": {name: opt.state_dict() for name, opt in objective.optimizers().items()},
+                "losses": history.losses, "interrupted": history.interrupted}, tmp)
+    os.replace(tmp, path)
 
 
-@torch.no_grad()
-def predict(model, x, batch_size=64, device=None):
-    """Run `model` in eval mode on (N, C, H, W) inputs in chunks; returns CPU float outputs."""
-    device = pick_device(device)
-    model.to(device).eval()
-    outputs = [model(chunk.to(device)).float().cpu() for chunk in x.split(batch_size)]
-    return torch.cat(outputs)
+def load_checkpoint(path, objective):
+    """Load what `save_checkpoint` wrote into `objective` (same kind, same sizes); returns the History."""
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    for name, net in objective.nets().items():
+        net.load_state_dict(state["nets"][name])
+    for name, optimizer in objective.optimizers().items():
+        optimizer.load_state_dict(state["optimizers"][name])
+    return History(losses=list(state["losses"]), interrupted=state["interrupted"])

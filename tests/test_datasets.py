@@ -20,10 +20,13 @@ from datasets_server import ArchiveServer
 
 from i2i_course import CourseError, cli
 from i2i_course.data import catalog
+from i2i_course.data.download import ENV_VAR as DATA_DIR_VAR
 from i2i_course.data.download import SUMS_FILE, download, fetch, verify
 from i2i_course.data.folders import AlignedDataset, UnalignedDataset
 from i2i_course.data.layout import image_files
 from i2i_course.data.real_task import PairedFolderTask, facades_task
+from i2i_course.experiments.datasets import lesson_task
+from i2i_course.profiles import get_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -351,26 +354,29 @@ def test_paired_folder_task_batches_and_samples_like_a_synthetic_task(tmp_path):
 
 def test_facades_task_says_how_to_get_the_data_or_downloads_it(monkeypatch, tmp_path, server, facades_archive):
     with pytest.raises(CourseError, match="i2i-course data download facades --root .*download=True"):
-        facades_task("ci", root=tmp_path)
+        facades_task(32, root=tmp_path)
     serve_as(monkeypatch, "facades", server, PIX2PIX_SPLITS, facades_archive)
-    task = facades_task("ci", root=tmp_path, download=True, progress=False)
+    task = facades_task(32, root=tmp_path, download=True, progress=False)
     assert task.image_size == 32 and task.direction == "BtoA" and task.eval_splits == ("val", "test")
     x, y = next(task.batches(2, seed=0))
     assert x.shape == (2, 3, 32, 32)
     assert task.sample(3, torch.Generator().manual_seed(0)).y.shape == (3, 3, 32, 32)
     requests = len(server.requests)
-    facades_task("ci", root=tmp_path, download=True, progress=False)
+    facades_task(32, root=tmp_path, download=True, progress=False)
     assert len(server.requests) == requests
 
 
 def test_the_gpu_profiles_fetch_the_facades_and_the_cpu_ones_do_not(monkeypatch, tmp_path, server,
                                                                      facades_archive):
+    """Lesson policy (experiments.datasets): the colab and full profiles download, the others say how to."""
+    monkeypatch.setenv(DATA_DIR_VAR, str(tmp_path))
     serve_as(monkeypatch, "facades", server, PIX2PIX_SPLITS, facades_archive)
+    synthetic = lambda: pytest.fail("the synthetic task was built")  # noqa: E731
     for profile in ("ci", "cpu"):
         with pytest.raises(CourseError, match="i2i-course data download facades"):
-            facades_task(profile, root=tmp_path)
+            lesson_task("facades", get_profile(profile), synthetic)
     assert server.requests == [] and leftovers(tmp_path) == []
-    assert facades_task("colab", root=tmp_path, progress=False).image_size == 128
+    assert lesson_task("facades", get_profile("colab"), synthetic, progress=False).image_size == 128
     assert (tmp_path / "facades" / "train").is_dir() and len(server.requests) == 1
 
 

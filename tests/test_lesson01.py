@@ -32,12 +32,16 @@ def test_trained_claims_hold(seed):
     assert edges["edge_width_l1_px"] < 3.5
     colour = claims["colour-l2-greyer"].values
     assert colour["mean_oracle"] < colour["median_oracle"]
+    assert list(result.variants) == ["l2", "l1", "mean", "median"]
+    assert all(v.visuals["fake_B"].shape == (64, 3, 32, 32) for v in result.variants.values())
     assert set(result.figures) == {"toy", "outputs", "losses"}
     for figure in result.figures.values():
         matplotlib.pyplot.close(figure)
 
 
 def test_same_seed_same_numbers():
-    a = l01_blur.train_run("ci", "l1", steps=20, seed=5, progress=False)
-    b = l01_blur.train_run("ci", "l1", steps=20, seed=5, progress=False)
+    a = l01_blur.train_variant("ci", "l1", steps=20, seed=5, progress=False)
+    b = l01_blur.train_variant("ci", "l1", steps=20, seed=5, progress=False)
     assert a.history.losses == b.history.losses and a.metrics == b.metrics
+    assert (a.key, a.label, a.settings) == ("l1", "L1 U-Net", {"loss": "l1", "l1_weight": None, "p_minor": 0.3,
+                                                               "steps": 20})

@@ -15,10 +15,10 @@ def test_claims_hold(seed):
     claims = {claim.id: claim for claim in result.claims}
     assert set(claims) == {"unet-beats-ed-l1", "unet-beats-ed-detail", "outermost-skip-matters-most"}
     assert all(c.holds for c in claims.values()), [c for c in claims.values() if not c.holds]
-    table = result.details["table"]
-    assert list(table) == ["U-Net", "encoder-decoder", "without skip 1", "without skip 2",
-                           "without skip 3", "without skip 4", "real photos"]
-    unet, ed, real = table["U-Net"], table["encoder-decoder"], table["real photos"]
+    table = result.table
+    assert list(table) == ["unet", "encoder-decoder", "without-1", "without-2", "without-3", "without-4", "real"]
+    assert [v.label for v in result.variants.values()][:3] == ["U-Net", "encoder-decoder", "without skip 1"]
+    unet, ed, real = table["unet"], table["encoder-decoder"], table["real"]
     # the segmenter reads real photos almost perfectly: the ceiling for generated ones
     assert real["pixel_accuracy"] > 0.99 and real["hf_ratio"] == pytest.approx(1.0)
     # the gaps are wide, not coin flips: measured 0.13 vs 0.18 L1, 0.96 vs 0.81 FCN per-pixel accuracy
@@ -26,6 +26,6 @@ def test_claims_hold(seed):
     assert unet["pixel_accuracy"] - ed["pixel_accuracy"] > 0.05
     # any single skip kept at every other level still beats severing them all
     for level in (1, 2, 3, 4):
-        assert table[f"without skip {level}"]["l1_error"] < ed["l1_error"]
+        assert table[f"without-{level}"]["l1_error"] < ed["l1_error"]
     for figure in result.figures.values():
         plt.close(figure)

@@ -126,3 +126,48 @@ def test_gradient_reaches_the_input_through_the_outermost_skip_alone():
 def test_unknown_skip_levels_are_refused():
     with pytest.raises(CourseError, match=r"skips \[5\] do not exist.*levels 1 \(outermost\) to 4"):
         UNet(3, 3, num_downs=5, skips=[1, 5])
+
+
+# --- the reference's initialisation (nets/layers.py), for every net the course builds
+
+
+def every_net():
+    """A fresh net of each kind the course builds, at sizes big enough for the statistics below."""
+    from i2i_course.nets import PatchDiscriminator, PixelDiscriminator
+
+    return {"unet": UNet(3, 3, num_downs=5, ngf=32), "unet-instance": UNet(3, 3, 5, ngf=32, norm="instance"),
+            "patchgan": PatchDiscriminator(6, ndf=32, n_layers=3), "pixelgan": PixelDiscriminator(6, ndf=128)}
+
+
+@pytest.mark.parametrize("name", ["unet", "unet-instance", "patchgan", "pixelgan"])
+def test_fresh_nets_are_initialised_as_the_reference(name):
+    """conv weights ~ N(0, 0.02), BatchNorm weights ~ N(1, 0.02), biases 0 (the reference's init "normal")."""
+    net = every_net()[name]
+    convs = [m for m in net.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))]
+    weights = torch.cat([m.weight.detach().flatten() for m in convs])
+    # tens of thousands of draws: the sample std is within 3 % of 0.02, the mean within 0.001 of 0
+    # (PyTorch's default init, kaiming-uniform with a = sqrt(5), gives a std of 1/sqrt(3 fan_in): 0.02 to 0.14 here)
+    assert weights.numel() > 20_000
+    assert weights.std().item() == pytest.approx(0.02, rel=0.03) and abs(weights.mean().item()) < 1e-3
+    assert all(torch.all(m.bias == 0) for m in convs if m.bias is not None)
+    norms = [m for m in net.modules() if isinstance(m, nn.BatchNorm2d)]
+    if norms:
+        scales = torch.cat([m.weight.detach() for m in norms])
+        assert scales.mean().item() == pytest.approx(1.0, abs=0.005) and scales.std().item() == pytest.approx(0.02, rel=0.2)
+        assert all(torch.all(m.bias == 0) for m in norms)
+
+
+def test_init_draws_from_the_seed():
+    from i2i_course.runtime import seed_everything
+
+    seed_everything(1)
+    a = UNet(3, 3, 3, ngf=4)
+    seed_everything(1)
+    b = UNet(3, 3, 3, ngf=4)
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+
+
+def test_init_keeps_the_reference_parameter_counts():
+    from i2i_course.nets import PatchDiscriminator
+
+    assert count_parameters(PatchDiscriminator(3)) == 2_765_633  # the reference "basic" D, BatchNorm

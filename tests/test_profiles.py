@@ -45,3 +45,13 @@ def test_seed_everything_repeats_random_streams():
 def test_pick_device():
     assert pick_device("cpu").type == "cpu"
     assert pick_device().type == ("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def test_seed_everything_chooses_exact_reruns_or_speed():
+    seed_everything(0, deterministic=False)  # colab, full: cuDNN autotuning
+    assert torch.backends.cudnn.benchmark and not torch.backends.cudnn.deterministic
+    assert not torch.are_deterministic_algorithms_enabled()
+    seed_everything(0)  # ci, cpu: bit-exact
+    assert not torch.backends.cudnn.benchmark and torch.backends.cudnn.deterministic
+    assert torch.are_deterministic_algorithms_enabled()
+    assert [PROFILES[name].deterministic for name in ("ci", "cpu", "colab", "full")] == [True, True, False, False]

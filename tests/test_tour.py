@@ -6,7 +6,7 @@ import pytest
 from datasets_archives import install_facades
 
 from i2i_course import cli
-from i2i_course.claims import Claim, LessonResult
+from i2i_course.results import Claim, LessonResult
 from i2i_course.experiments import l01_blur
 
 
@@ -14,9 +14,12 @@ def test_tour_on_ci_writes_claims_and_figures(tmp_path):
     report = tmp_path / "out.json"
     figures = tmp_path / "figures"
     done = subprocess.run([sys.executable, "-m", "i2i_course.cli", "tour", "--profile", "ci",
-                           "--json", str(report), "--out", str(figures), "--quiet"],
+                           "--json", str(report), "--out", str(figures)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
+    # its output goes to pipes, as to a CI log: one clean line per training run, no carriage-return bars
+    assert "\r" not in done.stdout + done.stderr
+    assert "L2 U-Net: 300/300 in " in done.stderr and "PatchGAN 70x70: 300/300 in " in done.stderr
     data = json.loads(report.read_text())
     assert data["profile"] == "ci"
     ids = {(c["lesson"], c["id"]) for c in data["claims"]}
@@ -35,7 +38,7 @@ def test_tour_on_ci_writes_claims_and_figures(tmp_path):
 
 
 def test_tour_exits_1_when_a_claim_fails(monkeypatch, tmp_path, capsys):
-    def failing_run(profile, seed=0, progress=True):
+    def failing_run(profile, seed=0, progress=True, task=None):
         claim = Claim("01", "edges-l2-wider", "stand-in", {"edge_width_l2_px": 1.0}, False)
         return LessonResult("01", l01_blur.TITLE, [claim], {})
 
@@ -89,10 +92,11 @@ def test_tour_on_missing_facades_stops_before_any_lesson_and_says_how_to_get_the
 
 
 def test_tour_runs_lesson_01_on_its_own_data_whatever_the_dataset(monkeypatch, capsys):
-    def holding_run(profile, seed=0, progress=True):
+    def holding_run(profile, seed=0, progress=True, task=None):
+        assert type(task).__name__ == "AmbiguousDiscs"  # its own task, whatever the dataset
         return LessonResult("01", l01_blur.TITLE, [Claim("01", "toy-argmin", "stand-in", {"mean": 0.4}, True)], {})
 
-    monkeypatch.setattr(l01_blur, "run", holding_run)  # takes no task: the tour must not pass one
+    monkeypatch.setattr(l01_blur, "run", holding_run)
     assert cli.main(["tour", "--profile", "ci", "--lessons", "01", "--dataset", "facades"]) == 0
     assert "lesson 01 (L2 vs L1 blur) runs on its own synthetic data" in capsys.readouterr().out
 

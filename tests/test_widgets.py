@@ -1,7 +1,7 @@
 """The lessons' widget panels (01's BlurPanel, 02's SkipPanel, 03's GanPanel), driven headlessly, under the installed
 ipywidgets (8.x) and under 7.7.1.
 
-The checks live in tests/widget_checks.py. Colab ships ipywidgets 7.7.1 and the course must work there,
+The checks live in tests/widget_checks/ (one module per lesson, and the shared ones in common.py). Colab ships ipywidgets 7.7.1 and the course must work there,
 so the last test installs 7.7.1 from the package registry into a cache folder (once; reruns reuse it)
 and runs the same checks in a subprocess that imports ipywidgets from there. ipywidgets 7.7.1 runs on
 this environment's IPython, ipykernel and traitlets as they are: of its own dependencies only
@@ -41,20 +41,20 @@ def test_panels_on_real_photos_show_only_what_they_can_measure(tmp_path):
     tree = aligned_tree(tmp_path / "facades", splits={"train": 8, "val": 2, "test": 2}, size=40)
     task = PairedFolderTask(tree, 32, direction="BtoA", eval_splits=("val", "test"), progress=False)
     skips = SkipPanel("ci", task=task)
-    skips.steps.value = 10
+    skips.steps.value = 20
     skips.run()
     assert [heading for _, heading, _ in skips.columns] == ["run #", "skips kept", "steps", "L1 error", "HF ratio"]
     assert set(skips.runs[0]) == {"run", "skips", "steps", "l1_error", "hf_ratio"}
     assert "run 1 done" in skips.status.value
     gan = GanPanel("ci", task=task)
     assert "<b>16x16</b> patch: 50% of the image's width" in gan.field.value
-    gan.steps.value = 10
+    gan.steps.value = 20
     gan.run()
     assert [heading for _, heading, _ in gan.columns] == ["run #", "discriminator", "lambda_L1", "steps", "HF ratio",
                                                            "colourfulness", "L1 error"]
     assert set(gan.runs[0]) == {"run", "discriminator", "lambda_l1", "steps", "hf_ratio", "colourfulness",
                                 "l1_error"}
-    assert gan.last_run["outputs"].shape == (64, 3, 32, 32)  # the ci profile's held-out count, drawn with repeats
+    assert gan.last_run.visuals["fake_B"].shape == (64, 3, 32, 32)  # the ci profile's held-out count, drawn with repeats
 
 
 def colab_ipywidgets_dir():
@@ -87,7 +87,8 @@ def test_panel_under_colab_ipywidgets():
     folder = colab_ipywidgets_dir()
     env = dict(os.environ, MPLBACKEND="Agg",
                PYTHONPATH=os.pathsep.join([str(folder), *filter(None, [os.environ.get("PYTHONPATH")])]))
-    result = subprocess.run([sys.executable, widget_checks.__file__, COLAB_IPYWIDGETS], env=env,
+    result = subprocess.run([sys.executable, "-m", "widget_checks", COLAB_IPYWIDGETS], env=env,
+                            cwd=Path(widget_checks.__file__).parent.parent,
                             capture_output=True, text=True, timeout=600)  # every check, on 2 busy cores
     report = f"stdout:\n{result.stdout}\nstderr:\n{result.stderr[-5000:]}"
     assert result.returncode == 0, report

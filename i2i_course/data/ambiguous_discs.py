@@ -12,7 +12,7 @@ in the red and blue channels no side of the background holds half the mass, so t
 the background: the median's edge is sharp, at r - delta. (The median is not the most likely image.)
 Unequal weights make mean and median differ visibly.
 
-Everything is rendered on the fly, vectorised over the batch, from a seeded `torch.Generator`.
+Everything is rendered on the fly, vectorised over the batch, from a seeded `torch.Generator`, on its device.
 Images are (N, 3, H, W) with values in [-1, 1].
 """
 
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import torch
 
+from i2i_course.data.task import Task
 from i2i_course.errors import CourseError
 
 MAJOR_HUE = (1.0, -0.1, -1.0)  # orange, in [-1, 1]
@@ -42,17 +43,17 @@ class DiscBatch:
 
 def render_discs(center, radius, colour, size, background=BACKGROUND):
     """Anti-aliased discs: (N, 2) centres, (N,) radii, (N, 3) colours -> (N, 3, size, size)."""
-    coords = torch.arange(size, dtype=torch.float32) + 0.5
+    coords = torch.arange(size, dtype=torch.float32, device=center.device) + 0.5
     dx = coords.view(1, 1, size) - center[:, 0].view(-1, 1, 1)
     dy = coords.view(1, size, 1) - center[:, 1].view(-1, 1, 1)
     dist = torch.sqrt(dx**2 + dy**2)
     alpha = (radius.view(-1, 1, 1) - dist + 0.5).clamp(0, 1).unsqueeze(1)  # (N, 1, H, W), 1-px ramp
-    bg = torch.tensor(background, dtype=torch.float32).view(1, 3, 1, 1)
+    bg = torch.tensor(background, dtype=torch.float32, device=center.device).view(1, 3, 1, 1)
     return alpha * colour.view(-1, 3, 1, 1) + (1 - alpha) * bg
 
 
-class AmbiguousDiscs:
-    """The task. `sample(n, generator)` draws a `DiscBatch`; `batches(...)` yields (x, y) forever."""
+class AmbiguousDiscs(Task):
+    """The task (see `data.task`): `sample(n, generator)` draws a `DiscBatch`; it knows its `oracle`."""
 
     background = BACKGROUND
 
@@ -67,7 +68,7 @@ class AmbiguousDiscs:
 
     def sample(self, n, generator):
         s = self.image_size
-        u = torch.rand(n, 5, generator=generator)
+        u = torch.rand(n, 5, generator=generator, device=generator.device)
         radius = s * (0.16 + 0.12 * u[:, 0])
         margin = radius + self.delta + 1
         center = torch.stack([margin + u[:, 1] * (s - 2 * margin),
@@ -78,20 +79,14 @@ class AmbiguousDiscs:
                          center=center, radius=radius, big=big, major_hue=major_hue)
 
     def sketch(self, center, radius):
-        white = torch.full((len(radius), 3), SKETCH)
+        white = torch.full((len(radius), 3), SKETCH, device=radius.device)
         return render_discs(center, radius, white, self.image_size, background=(PAPER,) * 3)
 
     def target(self, center, radius, big, major_hue):
-        colour = torch.where(major_hue.view(-1, 1), torch.tensor(MAJOR_HUE), torch.tensor(MINOR_HUE))
+        hues = torch.tensor([MAJOR_HUE, MINOR_HUE], device=radius.device)
+        colour = torch.where(major_hue.view(-1, 1), hues[0], hues[1])
         target_radius = radius + torch.where(big, self.delta, -self.delta)
         return render_discs(center, target_radius, colour, self.image_size)
-
-    def batches(self, batch_size, seed):
-        """Endless (x, y) training batches from their own seeded stream."""
-        generator = torch.Generator().manual_seed(seed)
-        while True:
-            batch = self.sample(batch_size, generator)
-            yield batch.x, batch.y
 
     def oracle(self, batch, statistic):
         """The best constant prediction per pixel given the sketch: "mean" (L2's) or "median" (L1's).
@@ -101,8 +96,10 @@ class AmbiguousDiscs:
         n, p = len(batch.radius), self.p_minor
         combos = [(b, h) for b in (True, False) for h in (True, False)]
         weights = torch.tensor([(1 - p if b else p) * (1 - p if h else p) for b, h in combos])
-        images = torch.stack([self.target(batch.center, batch.radius, torch.full((n,), b),
-                                          torch.full((n,), h)) for b, h in combos])  # (4, N, 3, H, W)
+        device = batch.radius.device
+        weights = weights.to(device)
+        images = torch.stack([self.target(batch.center, batch.radius, torch.full((n,), b, device=device),
+                                          torch.full((n,), h, device=device)) for b, h in combos])  # (4, N, 3, H, W)
         if statistic == "mean":
             return (weights.view(4, 1, 1, 1, 1) * images).sum(0)
         if statistic == "median":

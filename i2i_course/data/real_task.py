@@ -1,7 +1,7 @@
 """A real paired dataset as a course task: the same two calls the training code makes on a synthetic one.
 
-    task = facades_task(profile, download=True)          # ROOT/facades, pairs at profile.image_size
-    history = train(model, task.batches(profile.batch_size, seed), l1_loss, profile.steps)
+    task = facades_task(128, download=True)              # ROOT/facades, pairs at 128 x 128
+    history = objective.train(task.batches(batch_size, seed), steps)
     batch = task.sample(64, torch.Generator().manual_seed(0))   # held-out batch.x, batch.y (N, 3, S, S)
 
 A split's pairs are decoded once, resized and kept in memory as uint8 (facades at 128 px: about 70 MB),
@@ -12,9 +12,7 @@ image_size, without jitter.
 
 Real data has no class indices: `labels` is None and `classes` is None, so the FCN-score analog (which
 needs the true label of every pixel) is not available on it; L1 error and the high-frequency ratio are.
-
-Lessons 02 and 03 take a dataset name, "synthetic" (their own task, the default and the only data in CI)
-or "facades", and turn it into a task with `lesson_task`.
+Which lesson runs on which dataset is the lessons' policy: `experiments.datasets`.
 """
 
 from dataclasses import dataclass
@@ -27,12 +25,11 @@ from tqdm.auto import tqdm
 
 import i2i_course.data.download as downloader
 from i2i_course.data.folders import AlignedDataset, check_direction, to_course_range
+from i2i_course.data.task import Task
 from i2i_course.errors import CourseError
-from i2i_course.profiles import get_profile
+from i2i_course.runtime import stream
 
 JITTER = 286 / 256  # the reference's load size over its crop size
-DATASETS = ("synthetic", "facades")  # what lessons 02 and 03 (and `i2i-course tour --dataset`) run on
-DOWNLOADING_PROFILES = ("colab", "full")  # profiles that fetch the real facades when they are missing
 
 
 @dataclass
@@ -58,14 +55,15 @@ def refilled(order, needed, n, generator):
     return order
 
 
-class PairedFolderTask:
-    """A folder in the aligned layout as a task: `batches(batch_size, seed)` and `sample(n, generator)`.
+class PairedFolderTask(Task):
+    """A folder in the aligned layout as a task (see `data.task`): `batches` and `sample`.
 
     direction: "AtoB" (x = the left half A) or "BtoA". train_split feeds `batches`; eval_splits (one or
     more split folders) feed `sample`. jitter: random resize-crop-flip in `batches`, as the reference.
     """
 
     classes = None  # no class indices: see the module's docstring
+    synthetic = False
 
     def __init__(self, dataset_root, image_size, direction="AtoB", train_split="train", eval_splits=("val",),
                  jitter=True, progress=True):
@@ -96,9 +94,11 @@ class PairedFolderTask:
             self._pairs[key] = torch.stack(xs), torch.stack(ys)
         return self._pairs[key]
 
-    def batches(self, batch_size, seed):
-        """Endless (x, y) training batches, (batch_size, 3, S, S) in [-1, 1], epoch after shuffled epoch."""
-        generator = torch.Generator().manual_seed(seed)
+    def batches(self, batch_size, seed, device=None):
+        """Endless (x, y) training batches, (batch_size, 3, S, S) in [-1, 1], epoch after shuffled epoch (not
+        `Task.batches`' independent draws: a real dataset is gone through in epochs, as the reference does).
+        The crops are cut on the CPU, where the decoded pairs are kept, then moved to `device`."""
+        generator = stream(seed)
         xs, ys = self.pairs((self.train_split,), self.load_size)
         size, margin = self.image_size, self.load_size - self.image_size
         order = torch.empty(0, dtype=torch.long)
@@ -108,8 +108,8 @@ class PairedFolderTask:
             tops = torch.randint(margin + 1, (batch_size,), generator=generator)
             lefts = torch.randint(margin + 1, (batch_size,), generator=generator)
             flips = torch.rand(batch_size, generator=generator) < 0.5
-            yield (to_course_range(crop_and_flip(xs[index], tops, lefts, flips, size)),
-                   to_course_range(crop_and_flip(ys[index], tops, lefts, flips, size)))
+            yield (to_course_range(crop_and_flip(xs[index], tops, lefts, flips, size).to(device or "cpu")),
+                   to_course_range(crop_and_flip(ys[index], tops, lefts, flips, size).to(device or "cpu")))
 
     def sample(self, n, generator):
         """n held-out pairs (from eval_splits) in random order; repeats only when n exceeds the split."""
@@ -118,16 +118,13 @@ class PairedFolderTask:
         return PairedBatch(to_course_range(xs[index]), to_course_range(ys[index]))
 
 
-def facades_task(profile=None, root=None, download=None, progress=True):
-    """The real CMP facades (label map -> photo, as lesson 02's synthetic task) at the profile's image size.
+def facades_task(image_size, root=None, download=False, progress=True):
+    """The real CMP facades (label map -> photo, as lesson 02's synthetic task) at `image_size`.
 
-    Looks in ROOT/facades (ROOT: `root`, else $I2I_DATA_DIR, else ./datasets); when it is missing,
-    downloads it (29 MB) if `download` (None: on the colab and full profiles), else raises a CourseError
-    that says how to get it. Trains on the 400 train pairs, samples from the 206 val and test pairs.
+    Looks in ROOT/facades (ROOT: `root`, else $I2I_DATA_DIR, else ./datasets); when it is missing, downloads
+    it (29 MB) if `download`, else raises a CourseError that says how to get it. Trains on the 400 train
+    pairs, samples from the 206 val and test pairs.
     """
-    profile = get_profile(profile)
-    if download is None:
-        download = profile.name in DOWNLOADING_PROFILES
     if not downloader.is_complete("facades", root):
         if not download:
             where = downloader.data_root(root)
@@ -135,18 +132,5 @@ def facades_task(profile=None, root=None, download=None, progress=True):
                               f"facades --root {where}` or pass download=True; the synthetic "
                               "facades need no download")
         downloader.download("facades", root, progress=progress)
-    return PairedFolderTask(downloader.data_root(root) / "facades", profile.image_size, direction="BtoA",
+    return PairedFolderTask(downloader.data_root(root) / "facades", image_size, direction="BtoA",
                             train_split="train", eval_splits=("val", "test"), progress=progress)
-
-
-def check_dataset(dataset):
-    """Refuse a name that is not in DATASETS, saying which names there are."""
-    if dataset not in DATASETS:
-        raise CourseError(f"unknown dataset {dataset!r}: choose {' or '.join(DATASETS)} (the real facades: "
-                          "`i2i-course data download facades`)")
-
-
-def lesson_task(dataset, profile, synthetic, progress=True):
-    """The task a lesson runs on: `synthetic()` for "synthetic", the real facades for "facades"."""
-    check_dataset(dataset)
-    return synthetic() if dataset == "synthetic" else facades_task(profile, progress=progress)

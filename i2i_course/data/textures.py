@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import torch
 
+from i2i_course.data.task import Task
 from i2i_course.errors import CourseError
 
 CLASSES = ("plain", "h-stripes", "v-stripes", "checks")
@@ -47,8 +48,9 @@ def textured_mask(labels):
     return labels > 0
 
 
-class RandomPhaseTextures:
-    """Samples (label map, photo) pairs; see the module docstring. period: texture period in pixels."""
+class RandomPhaseTextures(Task):
+    """Samples (label map, photo) pairs (see `data.task` and the module docstring); knows its texture
+    `period` in pixels and its per-pixel `classes`."""
 
     classes = CLASSES
 
@@ -58,18 +60,18 @@ class RandomPhaseTextures:
         self.image_size, self.period = image_size, period
 
     def sample(self, n, generator):
-        size = self.image_size
+        size, device = self.image_size, generator.device
         # the split point, in the middle half, and a class and a phase per rectangle (raster order)
-        split = torch.randint(size // 4, 3 * size // 4 + 1, (n, 2), generator=generator)
-        kinds = torch.randint(0, len(CLASSES), (n, 4), generator=generator)
-        kinds[:, 0] = torch.randint(1, len(CLASSES), (n,), generator=generator)  # at least one texture
-        phase = torch.randint(0, self.period, (n, 4, 2), generator=generator)  # (row, column) shift
-        rows, cols = torch.arange(size).view(1, size, 1), torch.arange(size).view(1, 1, size)
+        split = torch.randint(size // 4, 3 * size // 4 + 1, (n, 2), generator=generator, device=device)
+        kinds = torch.randint(0, len(CLASSES), (n, 4), generator=generator, device=device)
+        kinds[:, 0] = torch.randint(1, len(CLASSES), (n,), generator=generator, device=device)  # at least one texture
+        phase = torch.randint(0, self.period, (n, 4, 2), generator=generator, device=device)  # (row, column) shift
+        rows, cols = torch.arange(size, device=device).view(1, size, 1), torch.arange(size, device=device).view(1, 1, size)
         below = (rows >= split[:, 0].view(n, 1, 1)).long()
         right = (cols >= split[:, 1].view(n, 1, 1)).long()
         rectangles = 2 * below + right  # (n, H, W) in 0..3
         labels = kinds.gather(1, rectangles.flatten(1)).view(n, size, size)
-        return TextureBatch(x=LABEL_COLOURS[labels].permute(0, 3, 1, 2).contiguous(),
+        return TextureBatch(x=LABEL_COLOURS.to(device)[labels].permute(0, 3, 1, 2).contiguous(),
                             y=self.paint(labels, rectangles, phase), labels=labels, rectangles=rectangles,
                             phase=phase)
 
@@ -77,7 +79,8 @@ class RandomPhaseTextures:
         """The photo (N, 3, H, W) of label maps (N, H, W) whose rectangles (N, H, W, values 0..3) have
         textures shifted by `phase` (N, 4, 2): light lines a quarter period wide on a dark ground."""
         n, size, _ = labels.shape
-        rows, cols = torch.arange(size).view(1, size, 1), torch.arange(size).view(1, 1, size)
+        rows = torch.arange(size, device=labels.device).view(1, size, 1)
+        cols = torch.arange(size, device=labels.device).view(1, 1, size)
         where = rectangles.flatten(1)
         row_shift = phase[..., 0].gather(1, where).view(n, size, size)
         col_shift = phase[..., 1].gather(1, where).view(n, size, size)
@@ -85,11 +88,4 @@ class RandomPhaseTextures:
         light_h = ((rows + row_shift) % self.period) < line
         light_v = ((cols + col_shift) % self.period) < line
         light = torch.where(labels == 1, light_h, torch.where(labels == 2, light_v, light_h ^ light_v))
-        return PAINT[labels, (~light).long()].permute(0, 3, 1, 2).contiguous()
-
-    def batches(self, batch_size, seed):
-        """An endless stream of (x, y) training batches, the same for the same seed."""
-        generator = torch.Generator().manual_seed(seed)
-        while True:
-            batch = self.sample(batch_size, generator)
-            yield batch.x, batch.y
+        return PAINT.to(labels.device)[labels, (~light).long()].permute(0, 3, 1, 2).contiguous()

@@ -1,7 +1,11 @@
-"""Each lesson's experiment: `run(profile, seed, progress)` returns its claims and figures.
+"""Each lesson's experiment, one module per lesson, all to one contract (docs/adding-a-lesson.md):
 
-`LESSONS` maps a lesson number to its module, in teaching order; the tour runs them all. Lessons that
-run on real data too (02, 03) have `task_for(profile, dataset)`, and their `run` takes its `task`.
+    LESSON, TITLE, DATASETS          its number, its title, the data it can run on ("synthetic", "facades")
+    task_for(profile, dataset)       its task (see data.task)
+    train_variant(profile, ...)      one run -> a `results.Variant` (key, label, settings, history, visuals, metrics)
+    run(profile, seed, progress, task) -> a `results.LessonResult`: variants by key, claims, figures
+
+`LESSONS` maps a lesson number to its module, in teaching order; `tour.run_tour` runs them all.
 """
 
 from i2i_course.experiments import l01_blur, l02_unet_skips, l03_patchgan

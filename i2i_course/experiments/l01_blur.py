@@ -3,29 +3,38 @@
 Two parts, each with its claims:
 - `toy`: one "pixel" whose target is +1 (probability 0.7) or -1 (0.3), plus a little noise. Gradient
   descent on a constant prediction lands on the mean under L2 and on the median under L1.
-- `train_run`: the same U-Net trained with L2 and with L1 on `AmbiguousDiscs`, measured by edge width
-  and colourfulness on held-out sketches, next to the exact mean and median predictions.
+- `train_variant`: the same U-Net trained with L2 and with L1 on `AmbiguousDiscs`, measured by edge width
+  and colourfulness on held-out sketches, next to the exact mean and median predictions (`references_for`).
+
+This is the worked example of docs/adding-a-lesson.md: a task (`task_for`), an objective (`Regression`),
+variants by key ("l2", "l1", and the oracles "mean", "median"), claims with named thresholds, figures.
 """
 
 import math
-from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
 import torch
 
-from i2i_course.claims import Claim, LessonResult
 from i2i_course.data import AmbiguousDiscs
+from i2i_course.experiments.common import evaluation_batch, l1_error, reference_row, start_run
+from i2i_course.errors import CourseError
+from i2i_course.experiments.datasets import check_dataset
 from i2i_course.losses import pixel_loss
 from i2i_course.metrics import colourfulness, edge_width
 from i2i_course.nets import UNet
+from i2i_course.objectives import Regression
 from i2i_course.profiles import get_profile
-from i2i_course.runtime import seed_everything
-from i2i_course.training import predict, train
+from i2i_course.results import Claim, LessonResult, Variant
 from i2i_course.viz import plot_curves, show_rows
 
 LESSON = "01"
 TITLE = "L2 vs L1 blur"
+DATASETS = ("synthetic",)  # its effect needs the exact mean and median: no real dataset has them
 P_MINOR = 0.3  # the minority mode's probability in the lesson's task
+# toy-argmin holds when gradient descent lands this close to the closed forms, and they differ this much
+TOY_L2_TOLERANCE, TOY_L1_TOLERANCE, TOY_MIN_GAP = 0.01, 0.02, 0.3
+EDGE_MARGIN_PX = 1.0  # edges-l2-wider: L2's edge at least this much wider than L1's
+GREYER_RATIO = 0.85  # colour-l2-greyer: L2's colourfulness below this share of L1's
 
 
 # ---------------------------------------------------------------- the 1-D toy
@@ -54,9 +63,9 @@ def toy(seed=0, n=1000, p_minor=P_MINOR, noise=0.1, steps=500, lr=0.05):
 
 
 def toy_claim(result):
-    holds = (abs(result["argmin_l2"] - result["mean"]) < 0.01
-             and abs(result["argmin_l1"] - result["median"]) < 0.02
-             and abs(result["mean"] - result["median"]) > 0.3)
+    holds = (abs(result["argmin_l2"] - result["mean"]) < TOY_L2_TOLERANCE
+             and abs(result["argmin_l1"] - result["median"]) < TOY_L1_TOLERANCE
+             and abs(result["mean"] - result["median"]) > TOY_MIN_GAP)
     values = {k: round(result[k], 4) for k in ("mean", "argmin_l2", "median", "argmin_l1")}
     return Claim(LESSON, "toy-argmin",
                  "gradient descent on L2 lands on the mean of the targets, on L1 on their median "
@@ -93,74 +102,69 @@ def unet_for(profile):
     return UNet(3, 3, num_downs=int(math.log2(profile.image_size)), ngf=profile.ngf, dropout=False)
 
 
+def task_for(profile=None, dataset="synthetic", progress=True, p_minor=P_MINOR):
+    """The lesson's task: ambiguous discs at the profile's size (lesson 01 has no real dataset)."""
+    check_dataset(dataset)
+    if dataset not in DATASETS:
+        raise CourseError(f"lesson {LESSON} runs on its synthetic task only: its claims need the exact mean and "
+                          "median, which no real dataset has")
+    return AmbiguousDiscs(get_profile(profile).image_size, p_minor)
+
+
 def measure(images, batch, task):
-    """Edge width (px) and colourfulness, averaged over a batch of outputs for `batch`'s sketches."""
+    """Edge width (px), colourfulness and L1 error of a batch of outputs for `batch`'s sketches."""
     return {"edge_width": edge_width(images, batch.center, task.background).nanmean().item(),
-            "colourfulness": colourfulness(images).mean().item()}
+            "colourfulness": colourfulness(images).mean().item(),
+            "l1_error": l1_error(images, batch.y)}
 
 
-@dataclass
-class Run:
-    """One trained generator: its settings, loss history, outputs on the evaluation sketches, metrics."""
-
-    loss: str
-    p_minor: float
-    steps: int
-    seed: int
-    history: object
-    outputs: torch.Tensor
-    metrics: dict = field(default_factory=dict)
-
-
-def evaluation_batch(task, profile, seed):
-    """Held-out sketches, from a stream the training batches never use."""
-    return task.sample(profile.eval_samples, torch.Generator().manual_seed(10_000 + seed))
-
-
-def train_run(profile=None, loss="l2", p_minor=P_MINOR, steps=None, seed=0, l1_weight=0.5,
-              progress=True, callback=None):
-    """Train the lesson's U-Net with one loss and measure it; returns a `Run`."""
+def train_variant(profile=None, loss="l2", p_minor=P_MINOR, steps=None, seed=0, l1_weight=0.5, progress=True,
+                  callback=None, task=None):
+    """Train the lesson's U-Net with one loss ("l2", "l1" or "mix") and measure it; returns a `Variant`
+    (key: the loss; visuals: {"fake_B": outputs on the held-out sketches})."""
     profile = get_profile(profile)
     steps = profile.steps if steps is None else steps
-    task = AmbiguousDiscs(profile.image_size, p_minor)
-    seed_everything(seed)
-    model = unet_for(profile)
-    history = train(model, task.batches(profile.batch_size, seed), pixel_loss(loss, l1_weight), steps,
-                    lr=profile.lr, progress=progress, callback=callback, desc=f"{loss.upper()} U-Net")
+    task = task if task is not None else task_for(profile, p_minor=p_minor)
+    start_run(profile, seed)
+    objective = Regression(unet_for(profile), pixel_loss(loss, l1_weight), lr=profile.lr)
+    history = objective.train(task.batches(profile.batch_size, seed, objective.device), steps, progress=progress,
+                              callback=callback, desc=f"{loss.upper()} U-Net")
     batch = evaluation_batch(task, profile, seed)
-    outputs = predict(model, batch.x)
-    metrics = measure(outputs, batch, task)
-    metrics["l1_error"] = (outputs - batch.y).abs().mean().item()
-    return Run(loss, p_minor, history.steps_done, seed, history, outputs, metrics)
+    outputs = objective.translate(batch.x)
+    settings = {"loss": loss, "l1_weight": l1_weight if loss == "mix" else None, "p_minor": task.p_minor,
+                "steps": steps}
+    return Variant(loss, f"{loss.upper()} U-Net", settings, history, {"fake_B": outputs},
+                   measure(outputs, batch, task), objective)
 
 
-def trained_claims(l2, l1, references):
+def trained_claims(variants):
+    """edges-l2-wider and colour-l2-greyer, from the variants "l2", "l1", "mean" and "median"."""
+    l2, l1 = variants["l2"].metrics, variants["l1"].metrics
+    mean, median = variants["mean"].metrics, variants["median"].metrics
     edges = Claim(LESSON, "edges-l2-wider",
                   "the L2-trained generator's edges are wider (blurrier) than the L1-trained one's",
-                  {"edge_width_l2_px": round(l2.metrics["edge_width"], 2),
-                   "edge_width_l1_px": round(l1.metrics["edge_width"], 2),
-                   "mean_oracle_px": round(references["mean"]["edge_width"], 2),
-                   "median_oracle_px": round(references["median"]["edge_width"], 2)},
-                  l2.metrics["edge_width"] > l1.metrics["edge_width"] + 1.0)
+                  {"edge_width_l2_px": round(l2["edge_width"], 2), "edge_width_l1_px": round(l1["edge_width"], 2),
+                   "mean_oracle_px": round(mean["edge_width"], 2), "median_oracle_px": round(median["edge_width"], 2)},
+                  l2["edge_width"] > l1["edge_width"] + EDGE_MARGIN_PX)
     colour = Claim(LESSON, "colour-l2-greyer",
                    "the L2-trained generator's outputs are less colourful than the L1-trained one's",
-                   {"colourfulness_l2": round(l2.metrics["colourfulness"], 1),
-                    "colourfulness_l1": round(l1.metrics["colourfulness"], 1),
-                    "mean_oracle": round(references["mean"]["colourfulness"], 1),
-                    "median_oracle": round(references["median"]["colourfulness"], 1)},
-                  l2.metrics["colourfulness"] < 0.85 * l1.metrics["colourfulness"])
+                   {"colourfulness_l2": round(l2["colourfulness"], 1),
+                    "colourfulness_l1": round(l1["colourfulness"], 1),
+                    "mean_oracle": round(mean["colourfulness"], 1),
+                    "median_oracle": round(median["colourfulness"], 1)},
+                   l2["colourfulness"] < GREYER_RATIO * l1["colourfulness"])
     return [edges, colour]
 
 
-def outputs_figure(batch, runs, references, count=8):
-    """Sketches, one sampled target, the exact mean/median, and each run's outputs, numbers in labels."""
-    def label(name, m):
-        return f"{name}\nedge {m['edge_width']:.1f} px\ncolour {m['colourfulness']:.0f}"
+def outputs_figure(batch, variants, count=8):
+    """Sketches, one sampled target, and each variant's outputs (the exact mean and median first), numbers in
+    the row labels."""
+    def label(variant):
+        m = variant.metrics
+        return f"{variant.label}\nedge {m['edge_width']:.1f} px\ncolour {m['colourfulness']:.0f}"
 
-    rows = [("sketch x", batch.x[:count]), ("a target y", batch.y[:count]),
-            (label("exact mean", references["mean"]), references["mean_images"][:count]),
-            (label("exact median", references["median"]), references["median_images"][:count])]
-    rows += [(label(f"{run.loss.upper()} U-Net", run.metrics), run.outputs[:count]) for run in runs]
+    rows = [("sketch x", batch.x[:count]), ("a target y", batch.y[:count])]
+    rows += [(label(variant), variant.visuals["fake_B"][:count]) for variant in variants]
     return show_rows(rows, title="the same U-Net trained with L2 and with L1 (held-out sketches)")
 
 
@@ -168,27 +172,25 @@ def outputs_figure(batch, runs, references, count=8):
 
 
 def references_for(task, batch):
-    """Metrics of the exact per-pixel mean and median: the best any L2 / L1 generator can do."""
-    mean, median = task.oracle(batch, "mean"), task.oracle(batch, "median")
-    return {"mean": measure(mean, batch, task), "median": measure(median, batch, task),
-            "mean_images": mean, "median_images": median}
+    """The exact per-pixel mean and median (the best any L2 / L1 generator can do), as untrained variants."""
+    return {statistic: reference_row(statistic, f"exact {statistic}", images, measure(images, batch, task),
+                                     name="fake_B")
+            for statistic, images in (("mean", task.oracle(batch, "mean")), ("median", task.oracle(batch, "median")))}
 
 
-def run(profile=None, seed=0, progress=True):
+def run(profile=None, seed=0, progress=True, task=None):
     """The whole lesson: the toy and both trained generators, with claims and figures."""
     profile = get_profile(profile)
+    task = task if task is not None else task_for(profile)
     toy_result = toy(seed=seed)
-    l2 = train_run(profile, "l2", seed=seed, progress=progress)
-    l1 = train_run(profile, "l1", seed=seed, progress=progress)
-    task = AmbiguousDiscs(profile.image_size, P_MINOR)
+    variants = {loss: train_variant(profile, loss, seed=seed, progress=progress, task=task) for loss in ("l2", "l1")}
     batch = evaluation_batch(task, profile, seed)
-    references = references_for(task, batch)
-    claims = [toy_claim(toy_result), *trained_claims(l2, l1, references)]
+    variants.update(references_for(task, batch))
+    claims = [toy_claim(toy_result), *trained_claims(variants)]
     figures = {
         "toy": toy_figure(toy_result),
-        "outputs": outputs_figure(batch, [l2, l1], references),
-        "losses": plot_curves({"L2": l2.history.losses, "L1": l1.history.losses},
+        "outputs": outputs_figure(batch, [variants[key] for key in ("mean", "median", "l2", "l1")]),
+        "losses": plot_curves({"L2": variants["l2"].history.losses, "L1": variants["l1"].history.losses},
                               title="training loss", logy=True),
     }
-    return LessonResult(LESSON, TITLE, claims, figures,
-                        {"toy": toy_result, "runs": {"l2": l2, "l1": l1}, "references": references})
+    return LessonResult(LESSON, TITLE, claims, figures, variants, task, batch, {"toy": toy_result})

@@ -6,6 +6,7 @@ on held-out label maps by L1 error, high-frequency ratio (fine detail kept, 1 = 
 photos) and the FCN-score analog (how well a segmenter trained on real photos recovers the labels from
 the generated ones), laid out like pix2pix's generator table.
 
+Variants are keyed "unet", "encoder-decoder", "without-1", ... and "real" (the real photos' own row).
 `run(..., task=task_for(profile, "facades"))` runs the same ablation on the real CMP facades. They have
 no per-pixel labels, so the FCN-score analog is left out, and only the U-Net-against-encoder-decoder
 claims are made there: the per-level claim was measured on the synthetic task only.
@@ -16,21 +17,22 @@ import math
 import matplotlib.pyplot as plt
 import torch
 
-from i2i_course.claims import Claim, LessonResult
+from i2i_course import viz
 from i2i_course.data.facades import SyntheticFacades
-from i2i_course.data.real_task import lesson_task
+from i2i_course.experiments.common import evaluation_batch, l1_error, reference_row, start_run
+from i2i_course.experiments.datasets import lesson_task
 from i2i_course.losses import l1_loss
 from i2i_course.metrics import high_frequency_ratio
 from i2i_course.nets import UNet
+from i2i_course.objectives import Regression
 from i2i_course.profiles import get_profile
-from i2i_course.runtime import seed_everything
+from i2i_course.results import Claim, LessonResult, Variant
 from i2i_course.segmenter import fcn_scores, trained_segmenter
-from i2i_course.training import predict, train
-from i2i_course import viz
 from i2i_course.viz import show_rows
 
 LESSON = "02"
 TITLE = "U-Net skip ablation"
+DATASETS = ("synthetic", "facades")
 SEGMENTER_STEPS = 300  # ~99.9 % per-pixel accuracy on real photos at 32 px; the table shows it per profile
 
 
@@ -45,33 +47,44 @@ def task_for(profile=None, dataset="synthetic", progress=True):
     return lesson_task(dataset, profile, lambda: SyntheticFacades(profile.image_size), progress)
 
 
-def evaluation_batch(task, profile, seed):
-    return task.sample(profile.eval_samples, torch.Generator().manual_seed(20_000 + seed))
+def variant_name(skips, num_downs):
+    """(key, label) of a skip setting: ("unet", "U-Net"), ("encoder-decoder", ...), ("without-2", "without skip 2")
+    for every skip but level 2, else ("skips-1-3", "skips 1,3")."""
+    levels = set(range(1, num_downs))
+    if skips == levels:
+        return "unet", "U-Net"
+    if not skips:
+        return "encoder-decoder", "encoder-decoder"
+    if len(levels - skips) == 1:
+        (cut,) = levels - skips
+        return f"without-{cut}", f"without skip {cut}"
+    return "skips-" + "-".join(map(str, sorted(skips))), "skips " + ",".join(map(str, sorted(skips)))
 
 
 def train_variant(profile=None, skips=True, seed=0, steps=None, progress=True, callback=None, task=None):
-    """Train the lesson's generator with the given skips (True, False or levels) and measure it.
+    """Train the lesson's generator with L1 and the given skips (True, False or levels) and measure it.
 
-    task: from `task_for` (default: the synthetic facades). Returns a dict: skips (the set kept), history,
-    outputs on the evaluation label maps, metrics.
+    task: from `task_for` (default: the synthetic facades). Returns a `Variant` (settings: the skips kept as
+    a sorted tuple, steps; visuals: {"fake_B": outputs on the held-out label maps}).
     """
     profile = get_profile(profile)
     task = task if task is not None else task_for(profile)
-    seed_everything(seed)
+    steps = profile.steps if steps is None else steps
+    start_run(profile, seed)
     model = UNet(3, 3, num_downs_for(profile), ngf=profile.ngf, dropout=False, skips=skips)
-    history = train(model, task.batches(profile.batch_size, seed), l1_loss,
-                    profile.steps if steps is None else steps, lr=profile.lr, progress=progress,
-                    callback=callback, desc=f"skips {describe(model.skips, model.num_downs)}")
+    objective = Regression(model, l1_loss, lr=profile.lr)
+    history = objective.train(task.batches(profile.batch_size, seed, objective.device), steps, progress=progress,
+                              callback=callback, desc=f"skips {describe(model.skips, model.num_downs)}")
     batch = evaluation_batch(task, profile, seed)
-    outputs = predict(model, batch.x)
-    return {"skips": model.skips, "history": history, "outputs": outputs,
-            "metrics": measure(outputs, batch, task, seed)}
+    outputs = objective.translate(batch.x)
+    key, label = variant_name(model.skips, model.num_downs)
+    return Variant(key, label, {"skips": tuple(sorted(model.skips)), "steps": steps}, history,
+                   {"fake_B": outputs}, measure(outputs, batch, task, seed), objective)
 
 
 def measure(outputs, batch, task, seed):
     """L1 error and HF ratio against batch.y; the FCN-score analog where the task has per-pixel labels."""
-    metrics = {"l1_error": (outputs - batch.y).abs().mean().item(),
-               "hf_ratio": high_frequency_ratio(outputs, batch.y)}
+    metrics = {"l1_error": l1_error(outputs, batch.y), "hf_ratio": high_frequency_ratio(outputs, batch.y)}
     if task.classes is not None:
         segmenter = trained_segmenter(task, seed=seed, steps=SEGMENTER_STEPS)
         metrics.update(fcn_scores(segmenter, outputs, batch.labels, len(task.classes)))
@@ -79,6 +92,7 @@ def measure(outputs, batch, task, seed):
 
 
 def describe(skips, num_downs):
+    """The kept skips in words: 'all (U-Net)', 'none (encoder-decoder)' or '1,3'."""
     if skips == set(range(1, num_downs)):
         return "all (U-Net)"
     if not skips:
@@ -94,14 +108,25 @@ def run(profile=None, seed=0, progress=True, task=None):
     profile = get_profile(profile)
     task = task if task is not None else task_for(profile)
     levels = list(range(1, num_downs_for(profile)))
-    variants = {"U-Net": True, "encoder-decoder": False}
-    variants.update({f"without skip {k}": [j for j in levels if j != k] for k in levels})
-    results = {name: train_variant(profile, skips, seed, progress=progress, task=task)
-               for name, skips in variants.items()}
+    settings = [True, False, *([j for j in levels if j != k] for k in levels)]
+    variants = {}
+    for skips in settings:
+        variant = train_variant(profile, skips, seed, progress=progress, task=task)
+        variants[variant.key] = variant
     batch = evaluation_batch(task, profile, seed)
-    real = measure(batch.y, batch, task, seed)
-    unet, ed = results["U-Net"]["metrics"], results["encoder-decoder"]["metrics"]
-    claims = [
+    variants["real"] = reference_row("real", "real photos", batch.y, measure(batch.y, batch, task, seed))
+    claims = unet_claims(variants)
+    if task.synthetic:  # measured on the synthetic task only
+        claims.append(outermost_skip_claim(variants, levels))
+    figures = {"outputs": outputs_figure(batch, [v for key, v in variants.items() if key != "real"]),
+               "table": table_figure(variants)}
+    return LessonResult(LESSON, TITLE, claims, figures, variants, task, batch)
+
+
+def unet_claims(variants):
+    """The paper's two: the U-Net beats the encoder-decoder on L1 error and on fine detail."""
+    unet, ed = variants["unet"].metrics, variants["encoder-decoder"].metrics
+    return [
         Claim(LESSON, "unet-beats-ed-l1",
               "the U-Net's L1 error is lower than the encoder-decoder's (same steps, same data)",
               {"l1_unet": round(unet["l1_error"], 4), "l1_encoder_decoder": round(ed["l1_error"], 4)},
@@ -111,21 +136,14 @@ def run(profile=None, seed=0, progress=True, task=None):
               {"hf_unet": round(unet["hf_ratio"], 3), "hf_encoder_decoder": round(ed["hf_ratio"], 3)},
               unet["hf_ratio"] > ed["hf_ratio"]),
     ]
-    if isinstance(task, SyntheticFacades):
-        claims.append(outermost_skip_claim(results, levels))
-    table = {name: r["metrics"] for name, r in results.items()}
-    table["real photos"] = real
-    figures = {"outputs": outputs_figure(batch, results), "table": table_figure(table)}
-    return LessonResult(LESSON, TITLE, claims, figures,
-                        {"table": table, "results": results, "task": task, "batch": batch})
 
 
-def outermost_skip_claim(results, levels):
+def outermost_skip_claim(variants, levels):
     """The per-level effect that held on every seed measured at ci (seeds 0-2, before and after the
     facade colours last changed): the outermost skip, which carries the finest features, keeps the
     most fine detail. Per-level L1 errors are reported but not claimed: one seed's "without skip 2" run
     had the worst L1 of the four (0.159 against 0.138 without skip 1)."""
-    hf = {k: results[f"without skip {k}"]["metrics"]["hf_ratio"] for k in levels}
+    hf = {k: variants[f"without-{k}"].metrics["hf_ratio"] for k in levels}
     holds = hf[1] < min(hf[k] for k in levels if k != 1)
     return Claim(LESSON, "outermost-skip-matters-most",
                  "of the single-skip ablations, dropping the outermost skip (level 1, the finest "
@@ -133,12 +151,14 @@ def outermost_skip_claim(results, levels):
                  {f"hf_without_{k}": round(v, 3) for k, v in hf.items()}, holds)
 
 
-def outputs_figure(batch, results, count=8):
+def outputs_figure(batch, variants, count=8):
+    """Label maps, real photos and each variant's outputs, its numbers in the row label."""
     rows = [("labels x", batch.x[:count]), ("real photo y", batch.y[:count])]
-    for name, r in results.items():
-        m = r["metrics"]
+    for variant in variants:
+        m = variant.metrics
         fcn = f"\nFCN acc {m['pixel_accuracy']:.2f}" if "pixel_accuracy" in m else ""
-        rows.append((f"{name}\nL1 {m['l1_error']:.3f}  HF {m['hf_ratio']:.2f}{fcn}", r["outputs"][:count]))
+        rows.append((f"{variant.label}\nL1 {m['l1_error']:.3f}  HF {m['hf_ratio']:.2f}{fcn}",
+                     variant.visuals["fake_B"][:count]))
     return show_rows(rows, title="label map -> photo, L1 only (held-out label maps)")
 
 
@@ -147,9 +167,10 @@ TABLE_COLUMNS = [("l1_error", "L1 error", "{:.3f}".format), ("hf_ratio", "HF rat
                  ("class_accuracy", "per-class acc.", "{:.3f}".format), ("class_iou", "class IoU", "{:.3f}".format)]
 
 
-def table_figure(table):
+def table_figure(variants):
     """The generator comparison as a table image (like pix2pix's Table 1); FCN columns where measured."""
-    return viz.table_figure(table, [column for column in TABLE_COLUMNS if column[0] in table["U-Net"]])
+    return viz.table_figure({v.label: v.metrics for v in variants.values()},
+                            [column for column in TABLE_COLUMNS if column[0] in variants["unet"].metrics])
 
 
 def unet_levels(model):

@@ -2,7 +2,8 @@
 
 from i2i_course.nets.discriminators import (PatchDiscriminator, PixelDiscriminator, measured_receptive_field,
                                             receptive_field)
-from i2i_course.nets.unet import UNet, UNetBlock, count_parameters
+from i2i_course.nets.layers import count_parameters, init_weights, norm_layer
+from i2i_course.nets.unet import UNet, UNetBlock
 
-__all__ = ["UNet", "UNetBlock", "count_parameters", "PatchDiscriminator", "PixelDiscriminator",
+__all__ = ["UNet", "UNetBlock", "count_parameters", "init_weights", "norm_layer", "PatchDiscriminator", "PixelDiscriminator",
            "receptive_field", "measured_receptive_field"]

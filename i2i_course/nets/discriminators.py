@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from i2i_course.errors import CourseError
-from i2i_course.nets.unet import norm_layer
+from i2i_course.nets.layers import conv_bias, init_weights, norm_layer
 
 
 class PatchDiscriminator(nn.Sequential):
@@ -31,7 +31,7 @@ class PatchDiscriminator(nn.Sequential):
         if n_layers < 1:
             raise CourseError(f"n_layers must be at least 1, got {n_layers} (for a 1x1 patch use "
                               "PixelDiscriminator)")
-        use_bias = norm != "batch"  # BatchNorm has its own shift
+        use_bias = conv_bias(norm)
         layers = [nn.Conv2d(in_channels, ndf, kernel_size=4, stride=2, padding=1), nn.LeakyReLU(0.2, True)]
         width = ndf
         for n in range(1, n_layers + 1):
@@ -43,18 +43,20 @@ class PatchDiscriminator(nn.Sequential):
         layers.append(nn.Conv2d(width, 1, kernel_size=4, stride=1, padding=1))  # one logit per patch
         super().__init__(*layers)
         self.n_layers = n_layers
+        init_weights(self)
 
 
 class PixelDiscriminator(nn.Sequential):
     """The 1x1 PixelGAN: (N, in_channels, H, W) -> (N, 1, H, W) logits, each pixel judged on its own."""
 
     def __init__(self, in_channels, ndf=64, norm="batch"):
-        use_bias = norm != "batch"
+        use_bias = conv_bias(norm)
         super().__init__(
             nn.Conv2d(in_channels, ndf, kernel_size=1), nn.LeakyReLU(0.2, True),
             nn.Conv2d(ndf, 2 * ndf, kernel_size=1, bias=use_bias), norm_layer(norm, 2 * ndf),
             nn.LeakyReLU(0.2, True),
             nn.Conv2d(2 * ndf, 1, kernel_size=1, bias=use_bias))
+        init_weights(self)
 
 
 def _pair(value):

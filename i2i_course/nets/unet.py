@@ -12,7 +12,7 @@ the paper's encoder-decoder. Levels 1 .. n-1 have skips; the innermost has nothi
 Widths: ngf, 2ngf, 4ngf, 8ngf, then 8ngf for every deeper level. No norm on the outermost down conv
 nor on the innermost down path; dropout 0.5 after the up path of the middle 8ngf levels (levels
 5 .. n-1, as in the reference). `UNet(3, 3, num_downs=8)` is the reference `unet_256`: 54,413,955
-parameters.
+parameters, initialised as the reference does (`layers.init_weights`).
 
 Images are (N, C, H, W) with values in [-1, 1]; H and W must be multiples of 2**num_downs.
 """
@@ -21,17 +21,7 @@ import torch
 from torch import nn
 
 from i2i_course.errors import CourseError
-
-
-def norm_layer(kind, channels):
-    """The normalisation after a conv: "batch" (pix2pix), "instance" (CycleGAN) or "none"."""
-    if kind == "batch":
-        return nn.BatchNorm2d(channels)
-    if kind == "instance":
-        return nn.InstanceNorm2d(channels, affine=False, track_running_stats=False)
-    if kind == "none":
-        return nn.Identity()
-    raise CourseError(f"unknown norm {kind!r}: choose 'batch', 'instance' or 'none'")
+from i2i_course.nets.layers import conv_bias, count_parameters, init_weights, norm_layer  # noqa: F401 (re-exported)
 
 
 def level_width(ngf, level):
@@ -52,7 +42,7 @@ class UNetBlock(nn.Module):
         super().__init__()
         self.skip = skip and not innermost
         in_nc = outer_nc if in_nc is None else in_nc
-        use_bias = norm != "batch"  # BatchNorm has its own shift
+        use_bias = conv_bias(norm)
         down_conv = nn.Conv2d(in_nc, inner_nc, kernel_size=4, stride=2, padding=1, bias=use_bias)
         up_in = 2 * inner_nc if self.skip else inner_nc
         if outermost:
@@ -116,6 +106,7 @@ class UNet(nn.Module):
                 innermost=level == num_downs, norm=norm, skip=level in self.skips,
                 dropout=dropout and 5 <= level < num_downs)
         self.model = block
+        init_weights(self)
 
     def check_input(self, x):
         """Raise a one-line CourseError when `x` is not (N, in_channels, H, W) with H, W halvable."""
@@ -140,8 +131,3 @@ class UNet(nn.Module):
     def forward(self, x):
         self.check_input(x)
         return self.model(x)
-
-
-def count_parameters(module):
-    """Number of trainable parameters (the figure the papers and the reference code report)."""
-    return sum(p.numel() for p in module.parameters() if p.requires_grad)

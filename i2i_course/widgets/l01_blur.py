@@ -1,20 +1,19 @@
 """Lesson 01's live ablation: pick a loss, the ambiguity and a step count, press Run, compare the runs.
 
-Each run trains the lesson's U-Net with `l01_blur.train_run`, pictures its outputs on held-out sketches
+Each run trains the lesson's U-Net with `l01_blur.train_variant`, pictures its outputs on held-out sketches
 next to sampled targets and the exact mean and median (where L2 and L1 head), and adds its measured edge
 width, colourfulness and L1 error to a table of every run so far. Training, metrics and pictures are the
-lesson module's; the button, bar and table are `RunPanel`'s; this file only adds the lesson's controls.
-Works with ipywidgets 7.7 (Colab's) and 8.
+lesson module's; the steps slider, button, bar, picture and table are `RunPanel`'s; this file only adds the
+lesson's controls. Works with ipywidgets 7.7 (Colab's) and 8.
 """
 
 import ipywidgets as widgets
 
-from i2i_course.data import AmbiguousDiscs
 from i2i_course.experiments import l01_blur
-from i2i_course.widgets.panel import RunPanel
+from i2i_course.experiments.common import evaluation_batch
+from i2i_course.widgets.panel import SHOWN, RunPanel, slider_style
 
 LOSSES = [("L1", "l1"), ("L2", "l2"), ("mix", "mix")]
-SHOWN = 6  # held-out sketches pictured per run
 
 
 def describe(settings):
@@ -29,9 +28,8 @@ class BlurPanel(RunPanel):
     """Loss, ambiguity and step controls, a picture of the latest run and a table of all runs (lesson 01).
 
     Every run uses the same `seed`, so two runs differ only in the settings a student changed.
-    `widget` is the panel to display; `run()` trains once with the current settings (Run calls it);
-    `runs` holds one dict per finished run with its settings and measured numbers, `last_run` the
-    latest `l01_blur.Run` (its loss history, outputs, ...) for a closer look.
+    `runs` holds one dict per finished run with its settings and measured numbers, `last_run` the latest
+    `Variant` (its loss history, outputs, ...) for a closer look.
     """
 
     columns = [
@@ -47,23 +45,16 @@ class BlurPanel(RunPanel):
 
     def __init__(self, profile=None, seed=0):
         super().__init__(profile, seed, hint="Pick the settings and press Run.")
-        wide = {"description_width": "initial"}
-        steps = self.profile.steps
         self.loss = widgets.ToggleButtons(options=LOSSES, value="l2", description="loss")
         self.l1_weight = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, disabled=True,
-                                             description="L1 weight (mix only)", style=wide)
+                                             description="L1 weight (mix only)", **slider_style())
         self.p_minor = widgets.FloatSlider(value=l01_blur.P_MINOR, min=0.0, max=0.45, step=0.05,
-                                           description="p_minor (minority mode)", style=wide)
-        self.steps = widgets.IntSlider(value=steps, min=10, max=4 * steps, step=10,
-                                       description="steps", style=wide)
+                                           description="p_minor (minority mode)", **slider_style())
         self.loss.observe(self._loss_changed, names="value")
-        self.widget = widgets.VBox([
-            self.loss, widgets.HBox([self.l1_weight, self.p_minor, self.steps]),
-            self.run_row, self.image, self.table,
-        ])
+        self.lay_out(self.loss, [self.l1_weight, self.p_minor], self.steps)
 
     def settings(self):
-        """The controls' current values, named as `train_run` takes them."""
+        """The controls' current values, named as `train_variant` takes them."""
         return {"loss": self.loss.value, "l1_weight": self.l1_weight.value,
                 "p_minor": self.p_minor.value, "steps": self.steps.value}
 
@@ -71,18 +62,17 @@ class BlurPanel(RunPanel):
         return describe(settings)
 
     def train(self, settings, callback):
-        return l01_blur.train_run(self.profile, seed=self.seed, progress=False, callback=callback, **settings)
+        return l01_blur.train_variant(self.profile, seed=self.seed, progress=False, callback=callback, **settings)
 
-    def summarise(self, run, settings, number):
+    def summarise(self, variant, number):
         """Picture the run beside the exact mean/median of its task; its row of numbers."""
-        task = AmbiguousDiscs(self.profile.image_size, run.p_minor)
-        batch = l01_blur.evaluation_batch(task, self.profile, self.seed)  # the sketches run.outputs are for
-        row = {"run": number, "loss": run.loss,
-               "l1_weight": settings["l1_weight"] if run.loss == "mix" else None,
-               "p_minor": run.p_minor, "steps": run.steps, **run.metrics}
-        figure = l01_blur.outputs_figure(batch, [run], l01_blur.references_for(task, batch), count=SHOWN)
+        task = l01_blur.task_for(self.profile, p_minor=variant.settings["p_minor"])
+        batch = evaluation_batch(task, self.profile, self.seed)  # the sketches the outputs are for
+        row = {"run": number, **variant.settings, "steps": variant.history.steps_done, **variant.metrics}
+        references = l01_blur.references_for(task, batch)
+        figure = l01_blur.outputs_figure(batch, [references["mean"], references["median"], variant], count=SHOWN)
         figure.suptitle(f"run {number}: {describe(row)} (held-out sketches)", fontsize=11)
-        return figure, row, run.history
+        return figure, row
 
     def _loss_changed(self, change):
         """The L1 weight only means something for the mix."""

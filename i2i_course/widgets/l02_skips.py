@@ -3,8 +3,8 @@
 Each run trains the lesson's generator with `l02_unet_skips.train_variant` keeping only the checked
 skips, pictures its outputs on held-out label maps next to the labels and the real photos, and adds its
 L1 error, high-frequency ratio and FCN-score analog to a table of every run so far. Training, metrics
-and pictures are the lesson module's; the button, bar and table are `RunPanel`'s; this file only adds
-the skip checkboxes. Works with ipywidgets 7.7 (Colab's) and 8.
+and pictures are the lesson module's; the steps slider, button, bar, picture and table are `RunPanel`'s;
+this file only adds the skip checkboxes. Works with ipywidgets 7.7 (Colab's) and 8.
 """
 
 import html
@@ -13,9 +13,8 @@ import ipywidgets as widgets
 
 from i2i_course.errors import CourseError
 from i2i_course.experiments import l02_unet_skips
-from i2i_course.widgets.panel import RunPanel
-
-SHOWN = 6  # held-out label maps pictured per run
+from i2i_course.experiments.common import evaluation_batch
+from i2i_course.widgets.panel import SHOWN, RunPanel
 
 
 def level_label(level, image_size):
@@ -32,12 +31,9 @@ class SkipPanel(RunPanel):
     differ only in the skips and steps a student changed. `task` (from `l02_unet_skips.task_for`; default
     the synthetic facades) is what every run trains on; the FCN columns show where it has labels.
 
-    `widget` is the panel to display; `run()` trains once with the current settings (Run calls it);
-    `record(variant)` adds a variant trained elsewhere (e.g. by `l02_unet_skips.run`) without training it
-    again; `select(levels)` checks exactly those levels. `runs` holds one dict per finished run (run,
-    skips as a sorted tuple of levels, steps, and the measured l1_error, hf_ratio, pixel_accuracy,
-    class_accuracy, class_iou); `last_run` is the latest `train_variant` result (skips, history,
-    outputs, metrics) for a closer look.
+    `select(levels)` checks exactly those levels. `runs` holds one dict per finished run (run, skips as a
+    sorted tuple of levels, steps, and the measured l1_error, hf_ratio, pixel_accuracy, class_accuracy,
+    class_iou); `last_run` is the latest `Variant` for a closer look.
     """
 
     def __init__(self, profile=None, seed=0, task=None):
@@ -55,27 +51,22 @@ class SkipPanel(RunPanel):
         if self.task.classes is not None:
             self.columns += [("pixel_accuracy", "FCN per-pixel acc.", "{:.3f}".format),
                              ("class_iou", "FCN class IoU", "{:.3f}".format)]
-        wide = {"description_width": "initial"}
-        size, steps = self.profile.image_size, self.profile.steps
+        size = self.profile.image_size
         self.skip_boxes = [widgets.Checkbox(value=True, description=level_label(level, size), indent=False,
-                                            style=wide)
+                                            layout=widgets.Layout(width="auto", margin="0 16px 0 0"))
                            for level in self.levels]
-        self.all_button = widgets.Button(description="all (U-Net)", tooltip="keep every skip")
-        self.none_button = widgets.Button(description="none (encoder-decoder)", tooltip="cut every skip")
+        auto = widgets.Layout(width="auto")
+        self.all_button = widgets.Button(description="all (U-Net)", tooltip="keep every skip", layout=auto)
+        self.none_button = widgets.Button(description="none (encoder-decoder)", tooltip="cut every skip",
+                                          layout=widgets.Layout(width="auto"))
         self.kept = widgets.HTML()
-        self.steps = widgets.IntSlider(value=steps, min=10, max=4 * steps, step=10, description="steps",
-                                       style=wide)
         for box in self.skip_boxes:
             box.observe(self._skips_changed, names="value")
         self.all_button.on_click(lambda _button: self.select(self.levels))
         self.none_button.on_click(lambda _button: self.select([]))
         self._skips_changed()
-        self.widget = widgets.VBox([
-            widgets.HTML("<b>skips kept</b> (level 1 = outermost, finest features):"),
-            widgets.HBox(self.skip_boxes),
-            widgets.HBox([self.all_button, self.none_button, self.kept]),
-            self.steps, self.run_row, self.image, self.table,
-        ])
+        self.lay_out(widgets.HTML("<b>skips kept</b> (level 1 = outermost, finest features):"),
+                     self.skip_boxes, [self.all_button, self.none_button, self.kept], self.steps)
 
     def skips_text(self, skips):
         """The kept skips in words: 'all (U-Net)', 'none (encoder-decoder)' or '1,3'."""
@@ -107,35 +98,16 @@ class SkipPanel(RunPanel):
                                             steps=settings["steps"], progress=False, callback=callback,
                                             task=self.task)
 
-    def record(self, variant):
-        """Picture and tabulate an already trained variant as the next run, without training it again.
-
-        `variant` is a `train_variant` result for this panel's profile and seed, such as one of
-        `l02_unet_skips.run(...).details["results"]`: the notebook puts the lesson's U-Net and
-        encoder-decoder in the table this way, so that Run All shows them at no extra cost.
-        """
-        missing = {"skips", "history", "outputs", "metrics"} - set(variant)
-        if missing:
-            raise CourseError(f"not a train_variant result: it lacks {', '.join(sorted(missing))}")
-        size, count = self.profile.image_size, self.profile.eval_samples
-        shape = tuple(variant["outputs"].shape)
-        if shape != (count, 3, size, size) or not set(variant["skips"]) <= set(self.levels):
-            raise CourseError(f"this variant was not trained at the {self.profile.name!r} profile "
-                              f"({count} outputs of 3x{size}x{size}, skips 1 to {self.num_downs - 1}); "
-                              f"got outputs {shape}, skips {sorted(variant['skips'])}")
-        self._add(variant, {"steps": None}, len(self.runs) + 1)
-
-    def summarise(self, variant, settings, number):
+    def summarise(self, variant, number):
         """Picture the run's outputs beside the labels and real photos; its row of numbers."""
-        batch = l02_unet_skips.evaluation_batch(self.task, self.profile, self.seed)  # what the outputs are for
-        history = variant["history"]
-        row = {"run": number, "skips": tuple(sorted(variant["skips"])), "steps": history.steps_done,
-               **variant["metrics"]}
+        batch = evaluation_batch(self.task, self.profile, self.seed)  # what the outputs are for
+        row = {"run": number, "skips": variant.settings["skips"], "steps": variant.history.steps_done,
+               **variant.metrics}
         kept = self.skips_text(row["skips"])
-        figure = l02_unet_skips.outputs_figure(batch, {f"skips {kept}": variant}, count=SHOWN)
+        figure = l02_unet_skips.outputs_figure(batch, [variant], count=SHOWN)
         figure.suptitle(f"run {number}: skips kept {kept}, {row['steps']} steps (held-out label maps)",
                         fontsize=11)
-        return figure, row, history
+        return figure, row
 
     def _skips_changed(self, change=None):
         skips = self.selected_skips()

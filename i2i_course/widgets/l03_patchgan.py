@@ -11,9 +11,8 @@ controls. Works with ipywidgets 7.7 (Colab's) and 8.
 import ipywidgets as widgets
 
 from i2i_course.experiments import l03_patchgan
-from i2i_course.widgets.panel import RunPanel
-
-SHOWN = 6  # held-out label maps pictured per run
+from i2i_course.experiments.common import evaluation_batch
+from i2i_course.widgets.panel import SHOWN, RunPanel, slider_style
 
 
 def field_text(kind, image_size, period=None):
@@ -38,19 +37,19 @@ class GanPanel(RunPanel):
     """Discriminator and lambda_L1 controls, a picture of the latest run and a table of all runs (lesson 03).
 
     The discriminator menu holds L1 only, the PixelGAN and every PatchGAN whose output map is at least
-    2x2 at the profile's image size; the line under it says what one output unit sees. Every run uses the
-    same `seed`, so two runs differ only in the settings a student changed. `task` (from
-    `l03_patchgan.task_for`; default the textures) is what every run trains on. `runs` holds one dict per
-    finished run; `last_run` the latest `train_variant` result for a closer look.
+    2x2 at the profile's image size; its values are the variants' keys ("l1-only", "pixel", "patch-1", ...),
+    and the line under it says what one output unit sees. Every run uses the same `seed`, so two runs differ
+    only in the settings a student changed. `task` (from `l03_patchgan.task_for`; default the textures) is
+    what every run trains on. `runs` holds one dict per finished run; `last_run` the latest `Variant`.
     """
 
     def __init__(self, profile=None, seed=0, task=None):
         super().__init__(profile, seed, hint="Pick a discriminator and lambda_L1, then press Run.")
         self.task = task if task is not None else l03_patchgan.task_for(self.profile)
-        textures = l03_patchgan.is_textures(self.task)
-        detail = ("texture_detail", "texture detail") if textures else ("hf_ratio", "HF ratio")
+        detail = ("texture_detail", "texture detail") if self.task.period else ("hf_ratio", "HF ratio")
         size = self.profile.image_size
-        kinds = [None, "pixel", *l03_patchgan.patch_layers_that_fit(size)]
+        self.kinds = {l03_patchgan.variant_key(kind): kind
+                      for kind in [None, "pixel", *l03_patchgan.patch_layers_that_fit(size)]}
         self.columns = [
             ("run", "run #", str),
             ("discriminator", "discriminator", str),
@@ -60,29 +59,21 @@ class GanPanel(RunPanel):
             ("colourfulness", "colourfulness", "{:.1f}".format),
             ("l1_error", "L1 error", "{:.3f}".format),
         ]
-        if textures:
+        if self.task.classes is not None:
             self.columns.append(("pixel_accuracy", "FCN per-pixel acc.", "{:.3f}".format))
-        wide = {"description_width": "initial"}
-        steps = self.profile.steps
         self.discriminator = widgets.Dropdown(
-            options=[(l03_patchgan.discriminator_name(kind), kind) for kind in kinds], value=kinds[2],
-            description="discriminator", style=wide)
+            options=[(l03_patchgan.discriminator_name(kind), key) for key, kind in self.kinds.items()],
+            value=l03_patchgan.variant_key(1), description="discriminator", **slider_style())
         self.field = widgets.HTML()
         self.lambda_l1 = widgets.FloatLogSlider(value=l03_patchgan.LAMBDA_L1, base=10, min=0, max=3, step=0.25,
-                                                description="lambda_L1", style=wide, readout_format=".3g")
-        self.steps = widgets.IntSlider(value=steps, min=10, max=4 * steps, step=10, description="steps",
-                                       style=wide)
+                                                description="lambda_L1", readout_format=".3g", **slider_style())
         self.discriminator.observe(self._discriminator_changed, names="value")
         self._discriminator_changed()
-        self.widget = widgets.VBox([
-            widgets.HBox([self.discriminator, self.field]),
-            widgets.HBox([self.lambda_l1, self.steps]),
-            self.run_row, self.image, self.table,
-        ])
+        self.lay_out([self.discriminator, self.field], [self.lambda_l1, self.steps])
 
     def settings(self):
         """The controls' current values, named as `train_variant` takes them."""
-        return {"discriminator": self.discriminator.value, "lambda_l1": self.lambda_l1.value,
+        return {"discriminator": self.kinds[self.discriminator.value], "lambda_l1": self.lambda_l1.value,
                 "steps": self.steps.value}
 
     def describe(self, settings):
@@ -93,18 +84,16 @@ class GanPanel(RunPanel):
         return l03_patchgan.train_variant(self.profile, seed=self.seed, progress=False, callback=callback,
                                           task=self.task, **settings)
 
-    def summarise(self, variant, settings, number):
+    def summarise(self, variant, number):
         """Picture the run's outputs beside the labels and real photos; its row of numbers."""
-        batch = l03_patchgan.evaluation_batch(self.task, self.profile, self.seed)
-        history = variant["history"]
-        name = l03_patchgan.discriminator_name(variant["discriminator"])
-        row = {"run": number, "discriminator": name, "lambda_l1": variant["lambda_l1"],
-               "steps": history.steps_done, **variant["metrics"]}
-        figure = l03_patchgan.outputs_figure(batch, {name: variant}, count=SHOWN)
-        figure.suptitle(f"run {number}: {name}, lambda_L1 {variant['lambda_l1']:g}, {row['steps']} steps "
+        batch = evaluation_batch(self.task, self.profile, self.seed)
+        row = {"run": number, "discriminator": variant.label, "lambda_l1": variant.settings["lambda_l1"],
+               "steps": variant.history.steps_done, **variant.metrics}
+        figure = l03_patchgan.outputs_figure(batch, [variant], count=SHOWN)
+        figure.suptitle(f"run {number}: {variant.label}, lambda_L1 {row['lambda_l1']:g}, {row['steps']} steps "
                         "(held-out label maps)", fontsize=11)
-        return figure, row, history
+        return figure, row
 
     def _discriminator_changed(self, change=None):
-        self.field.value = field_text(self.discriminator.value, self.profile.image_size,
-                                      getattr(self.task, "period", None))
+        self.field.value = field_text(self.kinds[self.discriminator.value], self.profile.image_size,
+                                      self.task.period)

@@ -1,10 +1,17 @@
-"""What every lesson's live-ablation panel shares: Run button, progress bar, status line, picture, runs table.
+"""What every lesson's live-ablation panel shares: the steps slider, Run button, progress bar, status line,
+the latest picture and the runs table, laid out for a laptop screen.
 
-A lesson's panel (`BlurPanel`, `SkipPanel`, ...) subclasses `RunPanel`, builds its own controls, and says
-how to read them (`settings`), put them in words (`describe`), train once (`train`) and turn a finished run
-into a figure and a table row (`summarise`). `RunPanel` does the rest the same way for every lesson: the
-button is disabled while a run trains, the bar moves about 100 times per run, errors are shown in the status
-line (a button's callback has nowhere visible to raise to), and each run adds a row to the table.
+A lesson's panel (`BlurPanel`, `SkipPanel`, ...) subclasses `RunPanel`, builds its own controls, hands them to
+`lay_out`, and says how to read them (`settings`), put them in words (`describe`), train once (`train`, which
+returns a `results.Variant`) and turn a variant into a figure and a table row (`summarise`). `RunPanel` does
+the rest the same way for every lesson: the button is disabled while a run trains, the bar (hidden until a run
+starts) moves with the training loop's read-backs, errors are shown in the status line (a button's callback
+has nowhere visible to raise to), each run adds a row to the table, and `record(variant)` adds a run that the
+notebook's experiment already trained, without training it again.
+
+Layout (1280x800, as a student's laptop shows JupyterLab or Colab): the controls on top, sliders wide enough to
+set a value (`SLIDER`), then the run row, then the latest picture (at most `PICTURE_WIDTH` px wide) with the
+runs table beside it, so that the controls, the picture and the table are all in sight after Run.
 Works with ipywidgets 7.7 (Colab's) and 8.
 """
 
@@ -16,40 +23,68 @@ from IPython.display import display
 
 from i2i_course.errors import CourseError
 from i2i_course.profiles import get_profile
+from i2i_course.results import Variant
 from i2i_course.viz import figure_to_png
+
+SHOWN = 6  # held-out inputs pictured per run
+PICTURE_WIDTH = 560  # px: the picture's width, leaving the table room beside it on a 1280 px screen
+SLIDER_WIDTH, LABEL_WIDTH = "420px", "170px"  # a slider's whole width and its label's: ~230 px of track
+
+
+def slider_style():
+    """Keyword arguments that give a slider (or dropdown) a readable label and a track wide enough to set."""
+    return {"style": {"description_width": LABEL_WIDTH}, "layout": widgets.Layout(width=SLIDER_WIDTH)}
 
 
 def runs_table(runs, columns):
-    """The runs as an HTML table, one row each; `columns` is [(key, heading, how to write the value)]."""
+    """The runs as an HTML table, one row each, newest first; `columns` is [(key, heading, how to write it)]."""
     if not runs:
         return "<i>No runs yet: each run adds a row here.</i>"
-    cell = '<{0} style="padding: 2px 10px; text-align: right">{1}</{0}>'
+    cell = '<{0} style="padding: 2px 8px; text-align: right">{1}</{0}>'
     head = "".join(cell.format("th", title) for _, title, _ in columns)
     rows = ["".join(cell.format("td", html.escape(write(run[key]))) for key, _, write in columns)
-            for run in runs]
+            for run in reversed(runs)]
     return ('<table style="border-collapse: collapse">'
             + "".join(f"<tr>{row}</tr>" for row in [head, *rows]) + "</table>")
 
 
 class RunPanel:
-    """The shared part of a lesson panel. Subclasses set `columns` and write the four methods below.
+    """The shared part of a lesson panel. Subclasses set `columns`, build controls, call `lay_out(...)`, and
+    write the four methods below.
 
-    `widget` is the panel to display (a subclass builds it around `run_row`, `image` and `table`); `run()`
-    trains once with the current settings (Run calls it); `runs` holds one dict per finished run with its
-    settings and measured numbers; `last_run` is the latest training result, for a closer look.
+    `widget` is the panel to display; `run()` trains once with the current settings (Run calls it);
+    `record(variant)` adds an already trained variant; `runs` holds one dict per finished run with its
+    settings and measured numbers; `last_run` is the latest `Variant`, for a closer look.
     """
 
     columns = []  # [(key in a `runs` entry, column heading, how to write the value)]
 
     def __init__(self, profile=None, seed=0, hint="Pick the settings and press Run."):
         self.profile, self.seed, self.runs, self.last_run = get_profile(profile), seed, [], None
+        steps = self.profile.steps
+        self.steps = widgets.IntSlider(value=steps, min=10, max=4 * steps, step=10, description="steps",
+                                       **slider_style())
         self.run_button = widgets.Button(description="Run", button_style="primary", icon="play")
-        self.progress = widgets.IntProgress(value=0, min=0, max=self.profile.steps)
+        self.progress = widgets.IntProgress(value=0, min=0, max=steps,
+                                            layout=widgets.Layout(width="200px", visibility="hidden"))
         self.status = widgets.HTML(hint)
-        self.image = widgets.Image(value=b"", format="png")
-        self.table = widgets.HTML(runs_table(self.runs, self.columns))
+        self.image = widgets.Image(value=b"", format="png",
+                                   layout=widgets.Layout(width=f"{PICTURE_WIDTH}px", max_width="65%"))
+        self.table = widgets.HTML(runs_table(self.runs, self.columns),
+                                  layout=widgets.Layout(max_height="480px", overflow="auto"))
         self.run_button.on_click(lambda _button: self.run())
-        self.run_row = widgets.HBox([self.run_button, self.progress, self.status])
+        self.run_row = widgets.HBox([self.run_button, self.progress, self.status],
+                                    layout=widgets.Layout(align_items="center"))
+        self.widget = None
+
+    def lay_out(self, *controls):
+        """Build `widget`: the lesson's control rows, the steps slider's row, the run row, then the picture
+        with the table beside it. A control row that is a list becomes an HBox."""
+        rows = [widgets.HBox(row, layout=widgets.Layout(flex_flow="row wrap")) if isinstance(row, list) else row
+                for row in controls]
+        results = widgets.HBox([self.image, self.table],
+                               layout=widgets.Layout(align_items="flex-start", grid_gap="12px"))
+        self.widget = widgets.VBox([*rows, self.run_row, results])
 
     def _ipython_display_(self):
         """Show the panel: `display(panel)`, or `panel` as a cell's last line (IPython 7.34 and 8+)."""
@@ -66,12 +101,11 @@ class RunPanel:
         raise NotImplementedError
 
     def train(self, settings, callback):
-        """Train once with `settings`, calling `callback(step, loss)` after each step; the result."""
+        """Train once with `settings`, calling `callback(step, loss)` as it goes; the `Variant`."""
         raise NotImplementedError
 
-    def summarise(self, result, settings, number):
-        """(figure, table row, training History) of run `number`, trained with `settings`; the row has the
-        columns' keys and "steps" (the steps done)."""
+    def summarise(self, variant, number):
+        """(figure, table row) of run `number`; the row has the columns' keys and "steps" (the steps done)."""
         raise NotImplementedError
 
     # --- the same for every lesson ------------------------------------------------------------------
@@ -79,17 +113,18 @@ class RunPanel:
     def run(self):
         """Train once with the current settings, then picture and tabulate the result.
 
-        Returns nothing, so `panel.run()` can end a cell quietly; the result is kept as `last_run`.
+        Returns nothing, so `panel.run()` can end a cell quietly; the variant is kept as `last_run`.
         The button is disabled meanwhile so clicks don't queue up runs.
         """
         settings = self.settings()
         number = len(self.runs) + 1
         self.run_button.disabled = True
         self.progress.value, self.progress.max = 0, settings["steps"]
+        self.progress.layout.visibility = "visible"
         self.status.value = f"training run {number}: {html.escape(self.describe(settings))} ..."
         try:
-            result = self.train(settings, callback=self._step_done)
-            self._add(result, settings, number)
+            variant = self.train(settings, callback=self._step_done)
+            self._add(variant, number, planned=settings["steps"])
         except CourseError as error:
             self.status.value = f"<b>Can't run this:</b> {html.escape(str(error))}"
         except Exception as error:  # noqa: BLE001 - shown to the student rather than lost in a log
@@ -97,29 +132,42 @@ class RunPanel:
         finally:
             self.run_button.disabled = False
 
-    def _step_done(self, step, loss):
-        """The trainer's callback: move the bar about 100 times per run (each move is a message)."""
-        total = self.progress.max
-        if step == total or step % max(1, total // 100) == 0:
-            self.progress.value = step
-            self.status.value = f"step {step} of {total}, loss {loss:.4f}"
+    def record(self, variant):
+        """Picture and tabulate a variant trained elsewhere as the next run, without training it again.
 
-    def _add(self, result, settings, number):
-        """Show the run's picture, add its row to the table, and say how it went.
-
-        `settings["steps"]` is None for a run trained elsewhere and only recorded here.
+        `variant` is a trained `Variant` of this lesson at this panel's profile, such as one of
+        `run(...).variants`: the notebooks put the runs their experiment trained in the table this way, so
+        that Run All shows them at no extra cost.
         """
-        figure, row, history = self.summarise(result, settings, number)
+        if not isinstance(variant, Variant) or variant.history is None or "fake_B" not in variant.visuals:
+            raise CourseError(f"record takes a trained Variant of this lesson (one of run(...).variants), got "
+                              f"{type(variant).__name__}")
+        count, size = self.profile.eval_samples, self.profile.image_size
+        shape = tuple(variant.visuals["fake_B"].shape)
+        if shape[0] != count or shape[-2:] != (size, size):
+            raise CourseError(f"this variant was not trained at the {self.profile.name!r} profile ({count} "
+                              f"held-out outputs of {size}x{size}); got outputs {shape}")
+        self._add(variant, len(self.runs) + 1, planned=None)
+
+    def _step_done(self, step, loss):
+        """The trainer's callback, at each read-back of the losses: move the bar, say where it is."""
+        self.progress.value = step
+        self.status.value = f"step {step} of {self.progress.max}, loss {loss:.4f}"
+
+    def _add(self, variant, number, planned):
+        """Show the run's picture, add its row to the table, and say how it went (`planned`: the steps asked
+        for, None for a run trained elsewhere and only recorded here)."""
+        figure, row = self.summarise(variant, number)
         try:
             self.image.value = figure_to_png(figure)
         finally:
             plt.close(figure)
         self.runs.append(row)
-        self.last_run = result
+        self.last_run = variant
         self.table.value = runs_table(self.runs, self.columns)
-        planned = settings["steps"]
+        history = variant.history
         of = "" if planned is None else f" of {planned}"
-        stopped = (f" (interrupted after {row['steps']}{of} steps; the model keeps what it learned)"
+        stopped = (f" (interrupted after {history.steps_done}{of} steps; the model keeps what it learned)"
                    if history.interrupted else "")
         done = "recorded: trained earlier in" if planned is None else "done in"
         self.status.value = f"run {number} {done} {history.seconds:.1f} s{stopped}"

@@ -1,0 +1,11 @@
+"""Objectives: nets, optimisers and one training step each, on the shared base (`base.Objective`).
+
+- `Regression`: a generator and a per-pixel loss (L1 or L2) alone: lessons 01, 02, and lesson 03's baseline.
+- `Pix2Pix`: the conditional GAN + lambda L1 of pix2pix (lesson 03).
+"""
+
+from i2i_course.objectives.base import Objective
+from i2i_course.objectives.pix2pix import Pix2Pix
+from i2i_course.objectives.regression import Regression
+
+__all__ = ["Objective", "Pix2Pix", "Regression"]
