@@ -1,4 +1,4 @@
-"""Metrics that put a number next to every picture. Images are (N, 3, H, W) with values in [-1, 1].
+"""What an image looks like, in numbers. Images are (N, 3, H, W) with values in [-1, 1].
 
 - `edge_width`: how blurred a disc's boundary is, as the 10-90 % rise distance of its radial profile
   (the optics definition of edge width). A hard edge measures under 1 px; a linear ramp of width w
