@@ -32,6 +32,15 @@ class Profile:
     deterministic: bool = True  # bit-exact reruns (ci, cpu); False: speed first, cuDNN autotuning (colab, full)
 
 
+    @property
+    def reruns(self):
+        """What the same seed gives at this profile, in words (each notebook prints it)."""
+        if self.deterministic:
+            return "the same seed gives the same numbers, bit for bit"
+        return ("the same seed gives the same numbers to within noise (cuDNN picks the fastest kernels, "
+                "which are not bit-exact)")
+
+
 PROFILES = {
     "ci": Profile("ci", image_size=32, batch_size=16, ngf=16, ndf=16, steps=300, lr=2e-3, eval_samples=64,
                   description="tiny, seconds on 2 CPU cores (tests, nbval, CI)"),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import torch
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from i2i_course.course import notebooks as tools
@@ -132,7 +133,7 @@ def test_repository_url_badge_and_install_cell(tmp_path):
         tools.repository_url(write_repo(tmp_path / "bare", url=URL).parent / "nowhere")
 
 
-def test_install_cell_installs_on_colab_only(monkeypatch):
+def test_install_cell_installs_on_colab_only(monkeypatch, capsys):
     source = tools.colab_install_source(URL)
     assert not any(line.lstrip().startswith(("!", "%")) for line in source.splitlines())
     code = compile(source, "<install cell>", "exec")
@@ -142,8 +143,11 @@ def test_install_cell_installs_on_colab_only(monkeypatch):
     exec(code, {})
     assert calls == []  # not on Colab: nothing happens
     monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
-    exec(code, {})
-    assert calls == [(([sys.executable, "-m", "pip", "install", "-q", f"git+{URL}"],), {"check": True})]
+    for gpu, hint in ((True, ""), (False, tools.CPU_RUNTIME_HINT + "\n")):
+        monkeypatch.setattr(torch.cuda, "is_available", lambda gpu=gpu: gpu)
+        exec(code, {})
+        assert capsys.readouterr().out == hint  # on a CPU runtime: one line on how to get a GPU
+    assert calls == [(([sys.executable, "-m", "pip", "install", "-q", f"git+{URL}"],), {"check": True})] * 2
 
 
 def test_sync_rewrites_install_cells_and_badges_only(tmp_path):
@@ -308,3 +312,12 @@ def test_readme_has_a_colab_badge_for_the_notebook(path):
     url = tools.colab_url(tools.repository_url(REPO), path.relative_to(REPO))
     badge = tools.colab_badge(tools.repository_url(REPO), path.relative_to(REPO))
     assert url in readme, f"README.md needs {badge}"
+
+
+@no_notebooks
+@real
+def test_committed_notebook_opens_on_a_gpu_runtime_in_colab(path):
+    """Without "accelerator": "GPU" Colab opens a notebook on a CPU runtime and the course drops to `cpu`."""
+    metadata = nbformat.read(path, as_version=4).metadata
+    assert metadata.get("accelerator") == "GPU", f"{path.name}: set metadata.accelerator to \"GPU\""
+    assert "colab" in metadata, f"{path.name}: add the colab metadata ({{\"provenance\": []}})"

@@ -100,15 +100,23 @@ def _github_owner_repo(url):
     return match.group(1), match.group(2)
 
 
+CPU_RUNTIME_HINT = ("No GPU in this runtime, so the course runs at the cpu profile (smaller, slower). For the "
+                    "colab profile: Runtime > Change runtime type > T4 GPU, then Run all.")
+
+
 def colab_install_source(url):
-    """The source of every notebook's first code cell: installs the package on Colab, nothing elsewhere."""
+    """The source of every notebook's first code cell: installs the package on Colab (and, on a CPU runtime,
+    says in one line how to get a GPU, then goes on), nothing elsewhere."""
     return (
         f"{INSTALL_MARKER} from its repository (does nothing elsewhere).\n"
         "import sys, subprocess\n"
         f"REPOSITORY = {json.dumps(url)}"
         "  # written from pyproject.toml by `i2i-course notebooks --sync-only`\n"
         'if "google.colab" in sys.modules:\n'
-        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPOSITORY}"], check=True)'
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPOSITORY}"], check=True)\n'
+        "    import torch\n"
+        "    if not torch.cuda.is_available():\n"
+        f"        print({json.dumps(CPU_RUNTIME_HINT)})"
     )
 
 
