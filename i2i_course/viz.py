@@ -18,22 +18,26 @@ def grid_image(images, nrow=8, padding=2):
     return grid.permute(1, 2, 0).numpy()
 
 
-def show_rows(rows, title=None, width=None):
+def show_rows(rows, title=None, width=None, tile=None):
     """One labelled row of images per (label, images) pair; labels carry the row's numbers.
 
-    Returns the matplotlib Figure (the caller shows, saves or closes it).
+    width: the figure's width in inches (default: 1.3 in per image, at most 16). tile: instead, the side of
+    one image in inches, the figure sized around it (a panel's picture, shown at its natural size so that
+    its labels stay readable). Returns the matplotlib Figure (the caller shows, saves or closes it).
     """
     ncols = max(len(images) for _, images in rows)
-    width = width or min(2.0 + 1.3 * ncols, 16)
-    fig, axes = plt.subplots(len(rows), 1, figsize=(width, 1.45 * len(rows) + 0.4 * bool(title)),
-                             squeeze=False)
+    if tile is not None:
+        size = (1.3 + tile * ncols, (tile + 0.12) * len(rows) + 0.3 * bool(title))
+    else:
+        size = (width or min(2.0 + 1.3 * ncols, 16), 1.45 * len(rows) + 0.4 * bool(title))
+    fig, axes = plt.subplots(len(rows), 1, figsize=size, squeeze=False)
     for ax, (label, images) in zip(axes[:, 0], rows):
         ax.imshow(grid_image(images, nrow=ncols))
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
     if title:
-        fig.suptitle(title, fontsize=11)
+        fig.suptitle(title, fontsize=10 if tile else 11)
     fig.tight_layout()
     return fig
 

@@ -156,7 +156,7 @@ def trained_claims(variants):
     return [edges, colour]
 
 
-def outputs_figure(batch, variants, count=8):
+def outputs_figure(batch, variants, count=8, tile=None):
     """Sketches, one sampled target, and each variant's outputs (the exact mean and median first), numbers in
     the row labels."""
     def label(variant):
@@ -165,7 +165,7 @@ def outputs_figure(batch, variants, count=8):
 
     rows = [("sketch x", batch.x[:count]), ("a target y", batch.y[:count])]
     rows += [(label(variant), variant.visuals["fake_B"][:count]) for variant in variants]
-    return show_rows(rows, title="the same U-Net trained with L2 and with L1 (held-out sketches)")
+    return show_rows(rows, title="the same U-Net trained with L2 and with L1 (held-out sketches)", tile=tile)
 
 
 # ---------------------------------------------------------------- the lesson

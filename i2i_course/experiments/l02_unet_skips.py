@@ -151,7 +151,7 @@ def outermost_skip_claim(variants, levels):
                  {f"hf_without_{k}": round(v, 3) for k, v in hf.items()}, holds)
 
 
-def outputs_figure(batch, variants, count=8):
+def outputs_figure(batch, variants, count=8, tile=None):
     """Label maps, real photos and each variant's outputs, its numbers in the row label."""
     rows = [("labels x", batch.x[:count]), ("real photo y", batch.y[:count])]
     for variant in variants:
@@ -159,7 +159,7 @@ def outputs_figure(batch, variants, count=8):
         fcn = f"\nFCN acc {m['pixel_accuracy']:.2f}" if "pixel_accuracy" in m else ""
         rows.append((f"{variant.label}\nL1 {m['l1_error']:.3f}  HF {m['hf_ratio']:.2f}{fcn}",
                      variant.visuals["fake_B"][:count]))
-    return show_rows(rows, title="label map -> photo, L1 only (held-out label maps)")
+    return show_rows(rows, title="label map -> photo, L1 only (held-out label maps)", tile=tile)
 
 
 TABLE_COLUMNS = [("l1_error", "L1 error", "{:.3f}".format), ("hf_ratio", "HF ratio", "{:.3f}".format),

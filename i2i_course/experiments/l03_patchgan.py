@@ -234,7 +234,7 @@ def gan_costs_l1_claim(variants):
                  all(v.metrics["l1_error"] > l1 for v in patchgans(variants)))
 
 
-def outputs_figure(batch, variants, count=8):
+def outputs_figure(batch, variants, count=8, tile=None):
     """Label maps, real photos and each variant's outputs, its numbers in the row label."""
     rows = [("labels x", batch.x[:count]), ("real photo y", batch.y[:count])]
     for variant in variants:
@@ -243,7 +243,7 @@ def outputs_figure(batch, variants, count=8):
         fcn = f"  FCN {m['pixel_accuracy']:.2f}" if "pixel_accuracy" in m else ""
         rows.append((f"{variant.label}\n{label} {value:.2f}  L1 {m['l1_error']:.3f}\n"
                      f"colour {m['colourfulness']:.0f}{fcn}", variant.visuals["fake_B"][:count]))
-    return show_rows(rows, title="label map -> photo: L1 alone, then L1 + cGAN (held-out label maps)")
+    return show_rows(rows, title="label map -> photo: L1 alone, then L1 + cGAN (held-out label maps)", tile=tile)
 
 
 TABLE_COLUMNS = [("texture_detail", "texture detail", "{:.3f}".format), ("hf_ratio", "HF ratio", "{:.3f}".format),

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 
 from i2i_course.experiments import l01_blur
 from i2i_course.experiments.common import evaluation_batch
-from i2i_course.widgets.panel import SHOWN, RunPanel, slider_style
+from i2i_course.widgets.panel import SHOWN, TILE, RunPanel, slider_style
 
 LOSSES = [("L1", "l1"), ("L2", "l2"), ("mix", "mix")]
 
@@ -45,13 +45,14 @@ class BlurPanel(RunPanel):
 
     def __init__(self, profile=None, seed=0):
         super().__init__(profile, seed, hint="Pick the settings and press Run.")
-        self.loss = widgets.ToggleButtons(options=LOSSES, value="l2", description="loss")
+        self.loss = widgets.ToggleButtons(options=LOSSES, value="l2", description="loss",
+                                          style={"button_width": "70px", "description_width": "50px"})
         self.l1_weight = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, disabled=True,
                                              description="L1 weight (mix only)", **slider_style())
         self.p_minor = widgets.FloatSlider(value=l01_blur.P_MINOR, min=0.0, max=0.45, step=0.05,
                                            description="p_minor (minority mode)", **slider_style())
         self.loss.observe(self._loss_changed, names="value")
-        self.lay_out(self.loss, [self.l1_weight, self.p_minor], self.steps)
+        self.lay_out([self.loss, self.steps], [self.l1_weight, self.p_minor])
 
     def settings(self):
         """The controls' current values, named as `train_variant` takes them."""
@@ -70,8 +71,8 @@ class BlurPanel(RunPanel):
         batch = evaluation_batch(task, self.profile, self.seed)  # the sketches the outputs are for
         row = {"run": number, **variant.settings, "steps": variant.history.steps_done, **variant.metrics}
         references = l01_blur.references_for(task, batch)
-        figure = l01_blur.outputs_figure(batch, [references["mean"], references["median"], variant], count=SHOWN)
-        figure.suptitle(f"run {number}: {describe(row)} (held-out sketches)", fontsize=11)
+        figure = l01_blur.outputs_figure(batch, [references["mean"], references["median"], variant], count=SHOWN, tile=TILE)
+        figure.suptitle(f"run {number}: {describe(row)} (held-out sketches)", fontsize=9)
         return figure, row
 
     def _loss_changed(self, change):

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 from i2i_course.errors import CourseError
 from i2i_course.experiments import l02_unet_skips
 from i2i_course.experiments.common import evaluation_batch
-from i2i_course.widgets.panel import SHOWN, RunPanel
+from i2i_course.widgets.panel import SHOWN, TILE, RunPanel
 
 
 def level_label(level, image_size):
@@ -104,9 +104,9 @@ class SkipPanel(RunPanel):
         row = {"run": number, "skips": variant.settings["skips"], "steps": variant.history.steps_done,
                **variant.metrics}
         kept = self.skips_text(row["skips"])
-        figure = l02_unet_skips.outputs_figure(batch, [variant], count=SHOWN)
+        figure = l02_unet_skips.outputs_figure(batch, [variant], count=SHOWN, tile=TILE)
         figure.suptitle(f"run {number}: skips kept {kept}, {row['steps']} steps (held-out label maps)",
-                        fontsize=11)
+                        fontsize=9)
         return figure, row
 
     def _skips_changed(self, change=None):

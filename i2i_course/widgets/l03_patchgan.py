@@ -12,7 +12,7 @@ import ipywidgets as widgets
 
 from i2i_course.experiments import l03_patchgan
 from i2i_course.experiments.common import evaluation_batch
-from i2i_course.widgets.panel import SHOWN, RunPanel, slider_style
+from i2i_course.widgets.panel import SHOWN, TILE, RunPanel, slider_style
 
 
 def field_text(kind, image_size, period=None):
@@ -89,9 +89,9 @@ class GanPanel(RunPanel):
         batch = evaluation_batch(self.task, self.profile, self.seed)
         row = {"run": number, "discriminator": variant.label, "lambda_l1": variant.settings["lambda_l1"],
                "steps": variant.history.steps_done, **variant.metrics}
-        figure = l03_patchgan.outputs_figure(batch, [variant], count=SHOWN)
+        figure = l03_patchgan.outputs_figure(batch, [variant], count=SHOWN, tile=TILE)
         figure.suptitle(f"run {number}: {variant.label}, lambda_L1 {row['lambda_l1']:g}, {row['steps']} steps "
-                        "(held-out label maps)", fontsize=11)
+                        "(held-out label maps)", fontsize=9)
         return figure, row
 
     def _discriminator_changed(self, change=None):

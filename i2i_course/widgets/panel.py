@@ -10,8 +10,9 @@ has nowhere visible to raise to), each run adds a row to the table, and `record(
 notebook's experiment already trained, without training it again.
 
 Layout (1280x800, as a student's laptop shows JupyterLab or Colab): the controls on top, sliders wide enough to
-set a value (`SLIDER`), then the run row, then the latest picture (at most `PICTURE_WIDTH` px wide) with the
-runs table beside it, so that the controls, the picture and the table are all in sight after Run.
+set a value (`slider_style`), then the run row, then the latest picture (`SHOWN` inputs, `TILE` inches each,
+shown at its natural size so that its labels stay readable) with the runs table beside it, newest run first,
+so that the controls, the picture and the table are all in sight after Run (the browser test checks it).
 Works with ipywidgets 7.7 (Colab's) and 8.
 """
 
@@ -26,9 +27,9 @@ from i2i_course.profiles import get_profile
 from i2i_course.results import Variant
 from i2i_course.viz import figure_to_png
 
-SHOWN = 6  # held-out inputs pictured per run
-PICTURE_WIDTH = 560  # px: the picture's width, leaving the table room beside it on a 1280 px screen
-SLIDER_WIDTH, LABEL_WIDTH = "420px", "170px"  # a slider's whole width and its label's: ~230 px of track
+SHOWN = 4  # held-out inputs pictured per run
+TILE = 0.75  # inches (75 px) per pictured image: the picture is ~430 px wide, shown at its natural size
+SLIDER_WIDTH, LABEL_WIDTH = "500px", "170px"  # a slider's whole width and its label's: ~250 px of track
 
 
 def slider_style():
@@ -40,7 +41,7 @@ def runs_table(runs, columns):
     """The runs as an HTML table, one row each, newest first; `columns` is [(key, heading, how to write it)]."""
     if not runs:
         return "<i>No runs yet: each run adds a row here.</i>"
-    cell = '<{0} style="padding: 2px 8px; text-align: right">{1}</{0}>'
+    cell = '<{0} style="padding: 2px 6px; text-align: right; font-size: 12px; line-height: 1.3">{1}</{0}>'
     head = "".join(cell.format("th", title) for _, title, _ in columns)
     rows = ["".join(cell.format("td", html.escape(write(run[key]))) for key, _, write in columns)
             for run in reversed(runs)]
@@ -68,10 +69,12 @@ class RunPanel:
         self.progress = widgets.IntProgress(value=0, min=0, max=steps,
                                             layout=widgets.Layout(width="200px", visibility="hidden"))
         self.status = widgets.HTML(hint)
-        self.image = widgets.Image(value=b"", format="png",
-                                   layout=widgets.Layout(width=f"{PICTURE_WIDTH}px", max_width="65%"))
+        self.image = widgets.Image(value=b"", format="png", layout=widgets.Layout(max_width="60%"))
         self.table = widgets.HTML(runs_table(self.runs, self.columns),
-                                  layout=widgets.Layout(max_height="480px", overflow="auto"))
+                                  layout=widgets.Layout(max_height="520px", overflow="auto"))
+        for part, name in ((self.run_button, "run"), (self.progress, "progress"), (self.status, "status"),
+                           (self.image, "picture"), (self.table, "table")):
+            part.add_class(f"i2i-{name}")  # how the browser test finds each part on the page
         self.run_button.on_click(lambda _button: self.run())
         self.run_row = widgets.HBox([self.run_button, self.progress, self.status],
                                     layout=widgets.Layout(align_items="center"))
@@ -85,6 +88,7 @@ class RunPanel:
         results = widgets.HBox([self.image, self.table],
                                layout=widgets.Layout(align_items="flex-start", grid_gap="12px"))
         self.widget = widgets.VBox([*rows, self.run_row, results])
+        self.widget.add_class("i2i-panel")  # how the browser test finds a panel on the page
 
     def _ipython_display_(self):
         """Show the panel: `display(panel)`, or `panel` as a cell's last line (IPython 7.34 and 8+)."""

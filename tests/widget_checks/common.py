@@ -107,7 +107,7 @@ def check_layout_rules(panel_spec):
         if isinstance(widget, (ipywidgets.IntSlider, ipywidgets.FloatSlider, ipywidgets.FloatLogSlider,
                                ipywidgets.Dropdown)):
             width, label = px(widget.layout.width), px(widget.style.description_width)
-            assert width is not None and label is not None and width - label >= 200, (widget.description, width, label)
+            assert width is not None and label is not None and width - label >= 300, (widget.description, width, label)
         if isinstance(widget, ipywidgets.Dropdown):
             assert all(value is not None for _, value in widget.options), widget.options
     assert panel.widget.children[-2] is panel.run_row
