@@ -130,7 +130,7 @@ def run_all(page, frontend, timeout):
         page.wait_for_function("window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel"
                                " && Jupyter.notebook.kernel.is_connected()", timeout=120_000)
         # the widget manager must be listening before the kernel opens its first widget
-        page.wait_for_function("window.require && require.defined('nbextensions/jupyter-js-widgets/extension')",
+        page.wait_for_function("Jupyter.notebook.kernel.comm_manager.targets['jupyter.widget'] !== undefined",
                                timeout=60_000)
         page.evaluate("Jupyter.notebook.execute_all_cells()")
         busy = ("() => Jupyter.notebook.get_cells().filter(c => c.cell_type == 'code')"

@@ -1,7 +1,8 @@
 """The course as a student gets it on Colab: Colab's versions, the notebooks' own install cell, every notebook
 run at `ci`, every panel's Run clicked.
 
-    python ci/colab_job.py [--venv DIR] [--notebooks notebooks/01_*.ipynb ...] [--fresh]
+    python ci/colab_job.py [--venv DIR] [--notebooks notebooks/01_*.ipynb ...] [--screenshots DIR] [--fresh]
+                           [--build-only]
 
 1. Builds a venv from Python 3.13 (`$(pyenv root)/versions/3.13.0`; where there is none, from the running
    Python, and says so) and installs Colab's versions from ci/colab-constraints.txt (the one file to edit when
@@ -107,9 +108,14 @@ def main(argv=None):
     parser.add_argument("--notebooks", nargs="*", type=Path)
     parser.add_argument("--screenshots", type=Path, help="save each panel's screenshot (classic front end) here")
     parser.add_argument("--fresh", action="store_true", help="build the venv again")
+    parser.add_argument("--build-only", action="store_true",
+                        help="only build the venv (CI does it while the test suite runs)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     python = build_venv(args.venv.resolve(), args.fresh)
+    if args.build_only:
+        say(f"venv ready in {time.perf_counter() - started:.0f} s")
+        return 0
     say(f"venv ready in {time.perf_counter() - started:.0f} s; the notebooks in its classic Notebook, in a browser")
     command = [sys.executable, str(ROOT / "ci" / "browser_job.py"), "--frontend", "classic", "--python", str(python)]
     command += ["--notebooks", *map(str, args.notebooks)] if args.notebooks else []
