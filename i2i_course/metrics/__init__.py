@@ -2,6 +2,8 @@
 
 - `images`: what an image looks like: edge width, colourfulness, fine detail (high-frequency ratio, texture
   energy), and the FCN-score's segmentation scores (lessons 01-03).
+- `diversity`: how many different right answers samples of one input show: modes covered, valid rate, pairwise
+  L1, best-mode L1, encode accuracy, and the exact ceiling (lesson 05; import it as a module).
 
 Later lessons add their own module here (what a translation kept, how diverse samples are, ...).
 """

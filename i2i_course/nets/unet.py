@@ -14,6 +14,12 @@ nor on the innermost down path; dropout 0.5 after the up path of the middle 8ngf
 5 .. n-1, as in the reference). `UNet(3, 3, num_downs=8)` is the reference `unet_256`: 54,413,955
 parameters, initialised as the reference does (`layers.init_weights`).
 
+A latent code z (N, nz) (lesson 05) can be fed in as nz constant channels, tiled over the image and
+concatenated to a level's input before its down-conv: at the input only (`inject="input"`, BicycleGAN's
+G_Unet_add_input) or at every level (`inject="all"`, its G_Unet_add_all). With nz = 0 (the default) the
+net is exactly the one above. At 256x256, nz 8 and instance norm the two have 54,417,795 and 54,794,627
+parameters, as the reference's.
+
 Images are (N, C, H, W) with values in [-1, 1]; H and W must be multiples of 2**num_downs.
 """
 
@@ -22,6 +28,8 @@ from torch import nn
 
 from i2i_course.errors import CourseError
 from i2i_course.nets.layers import conv_bias, count_parameters, init_weights, norm_layer  # noqa: F401 (re-exported)
+
+INJECT = ("input", "all")  # where a latent code z goes in: the first level's input, or every level's
 
 
 def level_width(ngf, level):
@@ -35,15 +43,18 @@ class UNetBlock(nn.Module):
     (N, outer_nc, H, W) -> (N, outer_nc, H, W) (the outermost level maps in_nc to outer_nc channels,
     through a Tanh). With `skip`, the up-conv sees the down features concatenated to the deeper levels'
     output, 2 * inner_nc channels; without, only the deeper levels' output, inner_nc channels.
+    nz > 0: the block takes a latent code z (N, nz) too and tiles it onto its input, nz more channels
+    into the down-conv.
     """
 
     def __init__(self, outer_nc, inner_nc, in_nc=None, inner=None, outermost=False, innermost=False,
-                 norm="batch", dropout=False, skip=True):
+                 norm="batch", dropout=False, skip=True, nz=0):
         super().__init__()
         self.skip = skip and not innermost
+        self.nz = nz
         in_nc = outer_nc if in_nc is None else in_nc
         use_bias = conv_bias(norm)
-        down_conv = nn.Conv2d(in_nc, inner_nc, kernel_size=4, stride=2, padding=1, bias=use_bias)
+        down_conv = nn.Conv2d(in_nc + nz, inner_nc, kernel_size=4, stride=2, padding=1, bias=use_bias)
         up_in = 2 * inner_nc if self.skip else inner_nc
         if outermost:
             self.down = nn.Sequential(down_conv)
@@ -58,9 +69,11 @@ class UNetBlock(nn.Module):
         self.up = nn.Sequential(nn.ReLU(True), up_conv, norm_layer(norm, outer_nc),
                                 *([nn.Dropout(0.5)] if dropout else []))
 
-    def forward(self, x):
+    def forward(self, x, z=None):
+        if self.nz:  # z as nz constant channels: (N, nz) -> (N, nz, H, W), next to x
+            x = torch.cat([x, z[:, :, None, None].expand(-1, -1, *x.shape[-2:])], dim=1)
         features = self.down(x)
-        deeper = features if self.inner is None else self.inner(features)
+        deeper = features if self.inner is None else self.inner(features, z)
         if self.skip:
             deeper = torch.cat([features, deeper], dim=1)  # the skip connection
         return self.up(deeper)
@@ -87,14 +100,19 @@ class UNet(nn.Module):
     ngf: channels of the outermost level. norm: "batch", "instance" or "none".
     dropout: dropout 0.5 in the middle 8ngf levels (pix2pix's only source of noise).
     skips: True (every level), False (the encoder-decoder), or the level numbers to keep (1 = outermost).
+    nz: the size of a latent code z to take as well, `net(x, z)` (0: none, `net(x)`); inject: where z
+    goes in, "input" (the first level only) or "all" (every level).
     """
 
     def __init__(self, in_channels, out_channels, num_downs, ngf=64, norm="batch", dropout=True,
-                 skips=True):
+                 skips=True, nz=0, inject="input"):
         super().__init__()
         if num_downs < 1:
             raise CourseError(f"num_downs must be at least 1, got {num_downs}")
+        if inject not in INJECT:
+            raise CourseError(f"unknown inject {inject!r}: choose {' or '.join(map(repr, INJECT))}")
         self.in_channels, self.out_channels, self.num_downs = in_channels, out_channels, num_downs
+        self.nz, self.inject = nz, inject
         self.skips = skip_levels(skips, num_downs)
         block = None
         for level in range(num_downs, 0, -1):  # innermost first, as in the reference
@@ -104,7 +122,7 @@ class UNet(nn.Module):
                 out_channels if outermost else level_width(ngf, level - 1), inner_nc,
                 in_nc=in_channels if outermost else None, inner=block, outermost=outermost,
                 innermost=level == num_downs, norm=norm, skip=level in self.skips,
-                dropout=dropout and 5 <= level < num_downs)
+                dropout=dropout and 5 <= level < num_downs, nz=nz if outermost or inject == "all" else 0)
         self.model = block
         init_weights(self)
 
@@ -128,6 +146,15 @@ class UNet(nn.Module):
                 f"and width must be multiples of {multiple}; got {h}x{w}: resize or crop to a size "
                 f"that works (nearest: {', '.join(map(str, sizes))}) or use a smaller num_downs")
 
-    def forward(self, x):
+    def check_code(self, x, z):
+        """Raise a one-line CourseError unless z is (N, nz) for a net with nz > 0, and None for one without."""
+        fits = z is None if self.nz == 0 else z is not None and tuple(z.shape) == (len(x), self.nz)
+        if not fits:
+            wanted = f"a code z of shape ({len(x)}, {self.nz}): net(x, z)" if self.nz else "no z: net(x)"
+            got = "none" if z is None else f"shape {tuple(z.shape)}"
+            raise CourseError(f"this UNet (nz={self.nz}) takes {wanted}; got {got}")
+
+    def forward(self, x, z=None):
         self.check_input(x)
-        return self.model(x)
+        self.check_code(x, z)
+        return self.model(x, z)
