@@ -237,3 +237,39 @@ def test_translate_draws_k_samples_per_input():
         Pix2PixZ(UNet(3, 3, 4, ngf=8, nz=8), PatchDiscriminator(6, ndf=8, n_layers=1), diversity="lpips")
     losses = objective.step(x[:4], x[:4])
     assert set(losses) == {"loss", "d", "g_gan", "g_l1", "g_div", "ratio"} and losses["g_div"] <= 0
+
+
+# ---------------------------------------------------------------- the lesson's claims on ci, three seeds
+
+
+def test_tau_is_the_real_pairwise_l1_over_the_latent_distance():
+    task = PaletteFills(32)
+    targets = task.every_target(task.sample(512, torch.Generator().manual_seed(7)))
+    # two real targets of one outline differ only where their fills differ: 3 of every 4 pairs, by the palette's
+    # mean per-channel gap inside the shape
+    real_pairwise = diversity.pairwise_l1(targets).mean().item() * 3 / 4
+    assert l05_diversity.tau_from_data(task) == pytest.approx(real_pairwise / (2 / math.sqrt(math.pi)), rel=0.05)
+    assert 0.13 < l05_diversity.tau_from_data(task) < 0.17  # 0.153 at 32 px (0.151 in the design prototype)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_claims_hold(seed):
+    """Measured at ci on seeds 0-4: pix2pix + z's pairwise L1 0.0073-0.0157 (real 0.166-0.173), 0 modes per
+    input; DSGAN 0.194-0.267 and BicycleGAN 0.193-0.302; MSGAN 0.30-0.40 with a valid rate of 0.23-0.33."""
+    result = l05_diversity.run("ci", seed=seed, progress=False)
+    claims = {claim.id: claim for claim in result.claims}
+    assert list(claims) == ["modes-ceiling", "latent-distance", "median-is-no-mode", "pix2pix-ignores-z",
+                            "diversity-comes-back", "diverse-but-invalid"]
+    assert all(c.holds for c in claims.values()), [c for c in claims.values() if not c.holds]
+    assert list(result.variants) == ["pix2pix-z", "pix2pix-z-l1-10", "dsgan", "msgan", "bicyclegan", "real", "median"]
+    real, median = result.variants["real"].metrics, result.variants["median"].metrics
+    assert real["valid_rate"] == 1.0 and real["best_mode_l1"] == 0.0 and 3.3 < real["modes_per_input"] <= 4
+    assert median["valid_rate"] == 0.0 and median["pairwise_l1"] == 0.0
+    for key in ("pix2pix-z", "pix2pix-z-l1-10", "dsgan", "msgan", "bicyclegan"):
+        variant = result.variants[key]
+        assert variant.history.steps_done == 300 and not variant.history.interrupted, key
+        assert variant.visuals["samples"].shape == (64, l05_diversity.SAMPLES, 3, 32, 32), key
+    assert 0.0 <= result.variants["bicyclegan"].metrics["encode_accuracy"] <= 1.0  # shown, not claimed
+    assert set(result.figures) == {"samples", "table", "diversity_validity"}
+    for figure in result.figures.values():
+        plt.close(figure)

@@ -27,14 +27,18 @@ def test_tour_on_ci_writes_claims_and_figures(tmp_path):
                    ("02", "unet-beats-ed-l1"), ("02", "unet-beats-ed-detail"),
                    ("02", "outermost-skip-matters-most"), ("03", "receptive-field-table"),
                    ("03", "l1-leaves-texture-flat"), ("03", "patchgan-brings-texture-back"),
-                   ("03", "pixelgan-no-texture"), ("03", "gan-costs-l1")}
+                   ("03", "pixelgan-no-texture"), ("03", "gan-costs-l1"), ("05", "modes-ceiling"),
+                   ("05", "latent-distance"), ("05", "median-is-no-mode"), ("05", "pix2pix-ignores-z"),
+                   ("05", "diversity-comes-back"), ("05", "diverse-but-invalid")}
     for claim in data["claims"]:
         assert set(claim) == {"lesson", "id", "statement", "values", "holds"}
         assert claim["holds"] is True and claim["values"]
     assert sorted(p.name for p in figures.iterdir()) == ["01_losses.png", "01_outputs.png", "01_toy.png",
                                                          "02_outputs.png", "02_table.png", "03_outputs.png",
-                                                         "03_receptive_field.png", "03_table.png"]
-    assert "edges-l2-wider" in done.stdout and "all 11 claims hold" in done.stdout
+                                                         "03_receptive_field.png", "03_table.png",
+                                                         "05_diversity_validity.png", "05_samples.png",
+                                                         "05_table.png"]
+    assert "edges-l2-wider" in done.stdout and "all 17 claims hold" in done.stdout
 
 
 def test_tour_exits_1_when_a_claim_fails(monkeypatch, tmp_path, capsys):

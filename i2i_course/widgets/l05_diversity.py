@@ -11,7 +11,7 @@ import ipywidgets as widgets
 
 from i2i_course.experiments import l05_diversity
 from i2i_course.experiments.common import evaluation_batch
-from i2i_course.widgets.panel import RunPanel, slider_style
+from i2i_course.widgets.panel import SHOWN, TILE, RunPanel, slider_style
 
 INPUTS_SHOWN = 3  # held-out outlines pictured per run, each with its samples
 
@@ -49,7 +49,7 @@ class DiversityPanel(RunPanel):
         ("pairwise_l1", "pairwise L1", "{:.4f}".format),
     ]
 
-    def __init__(self, profile=None, seed=0, samples=l05_diversity.SAMPLES):
+    def __init__(self, profile=None, seed=0, samples=SHOWN):
         super().__init__(profile, seed, hint="Pick a method, lambda_L1, its diversity weight and nz, then press Run.")
         self.task = l05_diversity.task_for(self.profile)
         self.samples = samples
@@ -87,9 +87,9 @@ class DiversityPanel(RunPanel):
         row = {"run": number, "method": l05_diversity.METHODS[settings["method"]], "lambda_l1": settings["lambda_l1"],
                "diversity_weight": settings["diversity_weight"], "nz": settings["nz"],
                "steps": variant.history.steps_done, **variant.metrics}
-        figure = l05_diversity.samples_figure(batch, [variant], inputs=INPUTS_SHOWN, count=self.samples)
+        figure = l05_diversity.samples_figure(batch, [variant], inputs=INPUTS_SHOWN, count=self.samples, tile=TILE)
         figure.suptitle(f"run {number}: {describe({**settings, 'steps': row['steps']})} "
-                        f"({self.samples} codes per held-out outline)", fontsize=11)
+                        f"({self.samples} codes per held-out outline)", fontsize=9)
         return figure, row
 
     def _method_changed(self, change):
