@@ -23,6 +23,8 @@ WRONG_FUNCTION = {
                       {"test-build-unet", "test-build-unet-reference"}),
     "03_patchgan": ("patch-discriminator", "stride = 2 if n < n_layers else 1", "stride = 2",
                     {"test-patch-shapes", "test-patch-reference"}),
+    "05_diversity": ("diversity-losses", "return -ratio.clamp(max=tau).mean()",  # the no-op clamp of DSGAN's code
+                     "return (-ratio).clamp(max=tau).mean()", {"test-ds-loss"}),
 }
 
 
