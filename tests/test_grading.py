@@ -224,7 +224,7 @@ def test_solution_runs_outside_grading_as_on_colab(name, tmp_path, monkeypatch):
         sizes = [int(count.replace(",", "")) for _, count in found]
         assert sizes[0] > sizes[1]  # the skips' halves of the up-convs
     if name == "03_patchgan":
-        found = re.findall(r"^(L1 only|your 16x16 PatchGAN): texture detail \d+\.\d\d \(real photos 1\), "
+        found = re.findall(r"^(L1 only|your 16x16 PatchGAN): texture detail -?\d+\.\d\d \(real photos 1\), "
                            r"L1 error \d\.\d{3}$", text, re.M)
         assert found == ["L1 only", "your 16x16 PatchGAN"], text[-2000:]
         panel = next(cell for cell in nb.cells if cell.get("id") == "panel")
