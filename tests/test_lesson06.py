@@ -205,11 +205,13 @@ def test_generators_and_names():
     profile = l06_spade.get_profile("ci")
     assert [l06_spade.variant_name(kind)[0] for kind in l06_spade.GENERATORS] == \
         ["encoder-decoder", "reference-layers", "concat", "spade"]
-    assert l06_spade.variant_name("spade", "batch", 16, gan=True) == ("spade-batch+gan", "SPADE (BN, hidden 16) + multi-scale D")
+    assert l06_spade.variant_name("spade", "batch", 16, gan=True) == ("spade-batch+gan",
+                                                                      "SPADE (BN, hidden 16) + multi-scale D")
     ed = l06_spade.build_generator(profile, "encoder-decoder")
     assert (ed.n_down, len(ed.blocks), ed.constancy, ed.concat) == (2, 3, True, False)
     spade = l06_spade.build_generator(profile, "spade")
-    assert spade.num_up == 3 and spade.blocks[0].norm_0.shared[0].out_channels == l06_spade.default_hidden(profile) == 16
+    assert spade.num_up == 3
+    assert spade.blocks[0].norm_0.shared[0].out_channels == l06_spade.default_hidden(profile) == 16
     with pytest.raises(CourseError, match="unknown generator"):
         l06_spade.build_generator(profile, "unet")
     with pytest.raises(CourseError, match="synthetic scenes only"):

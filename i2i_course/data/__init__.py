@@ -10,4 +10,5 @@ from i2i_course.data.ambiguous_discs import AmbiguousDiscs, DiscBatch, render_di
 from i2i_course.data.scenes import SceneLabels
 from i2i_course.data.task import Task, UnpairedBatch, UnpairedTask, one_hot
 
-__all__ = ["AmbiguousDiscs", "DiscBatch", "render_discs", "SceneLabels", "Task", "UnpairedBatch", "UnpairedTask", "one_hot"]
+__all__ = ["AmbiguousDiscs", "DiscBatch", "render_discs", "SceneLabels", "Task", "UnpairedBatch", "UnpairedTask",
+           "one_hot"]

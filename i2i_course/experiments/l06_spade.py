@@ -54,6 +54,7 @@ GENERATORS = {"encoder-decoder": "encoder-decoder", "reference-layers": "encoder
 NORMS = ("instance", "batch")
 SEGMENTER_STEPS = 300
 NUM_D = 2  # pix2pixHD's multi-scale D at this course's sizes: two scales (the paper uses 3 at 2048x1024)
+GAN_LAMBDA_L1 = 10.0  # with gan=True: L1 stands in for pix2pixHD's VGG loss, whose pretrained weights we cannot fetch
 REFERENCE_FIELDS = [70, 141, 283]  # pix2pixHD's D (n_layers 3) at full, half and quarter size
 # first-layer-washout: the largest activation of a uniform map after conv + InstanceNorm, in float64 and float32;
 # uniform-maps-identical and concat-recovers-through-last-conv: outputs / features of the K uniform maps, float64
@@ -85,7 +86,7 @@ def spade_ngf(profile):
 def build_generator(profile, kind="spade", norm="instance", hidden=None, num_classes=6):
     """The lesson's generator of `kind` (a key of GENERATORS) at the profile's size, fed K one-hot channels.
 
-    encoder-decoder: pix2pixHD's global generator (ngf, down to 1/8 of the image or 1/16 from 128 px, 3 residual
+    encoder-decoder: pix2pixHD's global generator (ngf, stride-2 convs down to 8x8 but at most 4 of them, 3 residual
     blocks, 9 at `full`), constancy-preserving; reference-layers: the same with the reference's zero-padded
     downsampling and conv-transposes; concat: constancy-preserving with the map at every conv; spade: a SPADE
     generator from 4x4, `hidden` channels in each SPADE (default `default_hidden`).
@@ -131,7 +132,7 @@ def train_variant(profile=None, generator="spade", norm="instance", hidden=None,
     hidden = net.blocks[0].norm_0.shared[0].out_channels if generator == "spade" else None
     if gan:
         discriminator = MultiscaleDiscriminator(len(task.classes) + 3, ndf=profile.ndf, n_layers=3, num_d=NUM_D)
-        objective = Pix2PixHD(net, discriminator, lambda_l1=10.0, lr=gan_lr(profile))
+        objective = Pix2PixHD(net, discriminator, lambda_l1=GAN_LAMBDA_L1, lr=gan_lr(profile))
     else:
         objective = Regression(net, l1_loss, lr=gan_lr(profile))
     key, label = variant_name(generator, norm, hidden, gan)
