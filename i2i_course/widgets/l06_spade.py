@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 from i2i_course.experiments import l06_spade
 from i2i_course.experiments.common import evaluation_batch
 from i2i_course.viz import figure_to_png, show_rows
-from i2i_course.widgets.panel import SHOWN, RunPanel, slider_style
+from i2i_course.widgets.panel import SHOWN, TILE, RunPanel, slider_style
 
 GENERATOR_NAMES = {"encoder-decoder": "encoder-decoder (constancy-preserving)",
                    "reference-layers": "encoder-decoder (zero pad, conv-transpose)",
@@ -83,9 +83,9 @@ class SpadePanel(RunPanel):
             x, y, outputs = batch.x[scenes], batch.y[scenes], variant.visuals["fake_B"][scenes]
             numbers = f"scene acc {m['scene_accuracy']:.2f}\nobjects IoU {m['object_iou']:.2f}"
         figure = show_rows([("label map x", self.task.show_input(x)), ("real photo y", y),
-                            (f"{variant.label}\n{numbers}", outputs)])
+                            (f"{variant.label}\n{numbers}", outputs)], tile=TILE)
         figure.suptitle(f"run {number}: {variant.label}, {variant.history.steps_done} steps "
-                        f"({MAPS[self.label_map.value]})", fontsize=11)
+                        f"({MAPS[self.label_map.value]})", fontsize=9)
         return figure
 
     def summarise(self, variant, number):
