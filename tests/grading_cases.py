@@ -23,6 +23,9 @@ WRONG_FUNCTION = {
                       {"test-build-unet", "test-build-unet-reference"}),
     "03_patchgan": ("patch-discriminator", "stride = 2 if n < n_layers else 1", "stride = 2",
                     {"test-patch-shapes", "test-patch-reference"}),
+    "06_spade": ("feature-matching", 'weight = lambda_feat / num_d * (4.0 / maps if weighting == "pix2pixhd" else 1.0)',
+                 'weight = lambda_feat * (4.0 / maps if weighting == "pix2pixhd" else 1.0)',
+                 {"test-feature-matching", "test-feature-matching-spade"}),
 }
 
 

@@ -46,6 +46,11 @@ ANSWER_02 = ("what-skips-carry", 2.0)
 POINTS_03 = {"test-receptive-field": 1.0, "test-receptive-field-patchgan": 1.0, "test-patch-shapes": 1.0,
              "test-patch-parameters": 1.0, "test-patch-reference": 1.0, "test-d-loss": 1.0, "test-g-loss": 2.0}
 ANSWER_03 = ("why-patch-size", 2.0)
+# Assignment 06: spade against the written-out and the library (2), its parameter count (1), feature matching
+# with both weightings (2), the multi-scale receptive fields (1), the written answer (2)
+POINTS_06 = {"test-spade": 1.0, "test-spade-library": 1.0, "test-spade-parameters": 1.0,
+             "test-feature-matching": 1.0, "test-feature-matching-spade": 1.0, "test-multiscale-fields": 1.0}
+ANSWER_06 = ("why-washout", 2.0)
 
 every_assignment = pytest.mark.parametrize("name", ASSIGNMENTS)
 
@@ -88,7 +93,8 @@ def tree(folder):
 
 @pytest.mark.parametrize("name, points, answer", [("01_losses_and_blur", POINTS_01, ANSWER_01),
                                                    ("02_unet_skips", POINTS_02, ANSWER_02),
-                                                   ("03_patchgan", POINTS_03, ANSWER_03)])
+                                                   ("03_patchgan", POINTS_03, ANSWER_03),
+                                                   ("06_spade", POINTS_06, ANSWER_06)])
 def test_the_course_has_its_assignments(name, points, answer):
     assert name in ASSIGNMENTS
     source, released = paths(name)
@@ -324,7 +330,8 @@ def test_solution_gets_full_marks_and_the_untouched_release_zero(round_trip):
     points = cases.auto_points(read(paths(round_trip.name)[1]))
     assert auto_scores(round_trip, "solution") == points
     assert sum(auto_scores(round_trip, "untouched").values()) == 0
-    full = {"01_losses_and_blur": 8.0, "02_unet_skips": 6.0, "03_patchgan": 8.0}[round_trip.name]  # + 2 by hand
+    full = {"01_losses_and_blur": 8.0, "02_unet_skips": 6.0, "03_patchgan": 8.0,
+            "06_spade": 6.0}[round_trip.name]  # + 2 by hand
     assert sum(auto_scores(round_trip, "solution").values()) == full
     assert round_trip.by_hand[STUDENTS["solution"]] == {round_trip.answer}  # the written answer waits
     assert round_trip.by_hand[STUDENTS["untouched"]] == set()  # nbgrader: no answer, 0 points

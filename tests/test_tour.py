@@ -27,14 +27,18 @@ def test_tour_on_ci_writes_claims_and_figures(tmp_path):
                    ("02", "unet-beats-ed-l1"), ("02", "unet-beats-ed-detail"),
                    ("02", "outermost-skip-matters-most"), ("03", "receptive-field-table"),
                    ("03", "l1-leaves-texture-flat"), ("03", "patchgan-brings-texture-back"),
-                   ("03", "pixelgan-no-texture"), ("03", "gan-costs-l1")}
+                   ("03", "pixelgan-no-texture"), ("03", "gan-costs-l1"), ("06", "first-layer-washout"),
+                   ("06", "uniform-maps-identical"), ("06", "multiscale-receptive-fields"),
+                   ("06", "spade-recovers-uniform"), ("06", "spade-not-worse-on-scenes"), ("06", "spade-small-objects"),
+                   ("06", "concat-recovers-through-last-conv")}
     for claim in data["claims"]:
         assert set(claim) == {"lesson", "id", "statement", "values", "holds"}
         assert claim["holds"] is True and claim["values"]
     assert sorted(p.name for p in figures.iterdir()) == ["01_losses.png", "01_outputs.png", "01_toy.png",
                                                          "02_outputs.png", "02_table.png", "03_outputs.png",
-                                                         "03_receptive_field.png", "03_table.png"]
-    assert "edges-l2-wider" in done.stdout and "all 11 claims hold" in done.stdout
+                                                         "03_receptive_field.png", "03_table.png",
+                                                         "06_outputs.png", "06_table.png", "06_uniform.png"]
+    assert "edges-l2-wider" in done.stdout and "all 18 claims hold" in done.stdout
 
 
 def test_tour_exits_1_when_a_claim_fails(monkeypatch, tmp_path, capsys):
