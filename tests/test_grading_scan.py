@@ -3,6 +3,7 @@
 Fast. test_grading_hostile.py grades the same cheats for real.
 """
 
+import ast
 import json
 from pathlib import Path
 
@@ -138,6 +139,9 @@ def test_the_references_stay_torchs_own_whatever_is_rebound_later():
     cheat = torch.zeros(2).as_subclass(Agreeable)
     assert torch.allclose(cheat, torch.ones(2)) is True  # what a hidden test with torch.allclose would see
     assert references.allclose(cheat, torch.ones(2)) is False
+    tree = ast.parse(Path(references.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert imported == {"contextlib", "torch"}  # the student's side: never nbgrader
 
 
 def test_an_output_flood_is_cut_to_the_limit_and_an_error_is_always_kept():

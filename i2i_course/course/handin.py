@@ -107,7 +107,8 @@ def _read(path):
     """The notebook at `path`, nbformat 4.5 and valid, and whether it was upgraded; raises if it cannot be."""
     import nbformat
 
-    nb = nbformat.reads(path.read_text(encoding="utf-8", errors="replace"), as_version=4)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    nb = nbformat.reads(text, as_version=4, capture_validation_error={})  # validated below, not logged
     upgraded = upgrade(nb)
     nbformat.validate(nb)
     return nb, upgraded

@@ -17,7 +17,9 @@ docs/instructors.md says what this protects against and what not. The sandbox's 
 thrown away with it: scores reach the course's gradebook only from the graded notebook's outputs,
 read and checked by `scores.py`. nbgrader's Execute is replaced by `GradingExecute` (a dead kernel
 keeps its partial results), its LimitOutput by the course's cap (kernel_startup.py, outputs.py), and the
-whole run has a time limit besides nbgrader's per-cell one.
+whole run has a time limit besides nbgrader's per-cell one. nbgrader runs in a process forked from
+multiprocessing's fork server, which imported nbgrader once for the batch (where the platform has one;
+else a fresh `python -m nbgrader`), in a session of its own so that a time limit ends it and its kernel.
 """
 
 import os
