@@ -102,6 +102,9 @@ def test_forbidden_names_are_caught_through_re_exports_and_setup_names_stay_usab
                  released)
     assert [f.reason for f in found] == ["uses i2i_course.nets.PatchDiscriminator, which this assignment forbids "
                                          "(i2i_course.nets.discriminators)"]
+    found = scan(cases.prepended(perfect, "gan-losses", "from i2i_course.objectives import Pix2Pix"), released)
+    assert [f.reason for f in found] == ["uses i2i_course.objectives.Pix2Pix, which this assignment forbids "
+                                         "(i2i_course.objectives)"]
     released, source = notebooks("02_unet_skips")
     found = scan(cases.prepended(cases.filled(released, source), "build-unet",
                                  "import i2i_course.nets\nnet = i2i_course.nets.UNet(3, 3, 8)\n"
