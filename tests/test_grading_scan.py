@@ -5,6 +5,7 @@ Fast. test_grading_hostile.py grades the same cheats for real.
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -43,6 +44,16 @@ def test_the_release_and_the_model_answers_are_not_suspicious(name):
     released, source = notebooks(name)
     assert scan(released, released) == []
     assert scan(cases.filled(released, source), released) == []
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_hidden_tests_compare_with_the_references_not_with_torchs_rebindable_functions(name):
+    _, source = notebooks(name)
+    blocks = [block for cell in source.cells if cell.cell_type == "code"
+              for block in re.findall(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", cell.source, re.S)]
+    assert blocks, f"{name} has no hidden tests"
+    rebindable = [found for block in blocks for found in re.findall(r"torch\.(?:allclose|isclose|equal)\b", block)]
+    assert not rebindable, f"hidden tests of {name} use {rebindable}: use i2i_course.references (docs/instructors.md)"
 
 
 SUSPICIOUS = [  # (code a student adds at the top of the `losses` cell of assignment 01, what is said)
