@@ -142,6 +142,7 @@ def grade(root, name, student=None, force=False, jobs=None, out=print, err=None,
     """`i2i-course grade` (see the module docstring). Returns the exit status: 0 when every submission
     was autograded and nothing needs a person beyond the written answers, 1 otherwise."""
     err = err or (lambda line: print(line, file=sys.stderr))
+    sandbox.warm_up()  # the fork server imports nbgrader (seconds) while this process does the same and reads
     root = Path(root).resolve()
     check_assignment(root, name)
     course = course_directory(root)
@@ -160,7 +161,6 @@ def grade(root, name, student=None, force=False, jobs=None, out=print, err=None,
     if register(root, name):
         out(f"added {name} to the gradebook ({course.db_url})")
 
-    sandbox.warm_up()  # the fork server imports nbgrader while the submissions are read and scanned
     todo = [h for h in everyone if force or not
             Path(course.format_path(course.autograded_directory, h.student, name)).is_dir()]
     skipped = [h.student for h in everyone if h not in todo]
