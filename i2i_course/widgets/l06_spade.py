@@ -82,11 +82,9 @@ class SpadePanel(RunPanel):
             scenes = (~batch.uniform).nonzero().flatten()[:SHOWN]
             x, y, outputs = batch.x[scenes], batch.y[scenes], variant.visuals["fake_B"][scenes]
             numbers = f"scene acc {m['scene_accuracy']:.2f}\nobjects IoU {m['object_iou']:.2f}"
-        figure = show_rows([("label map x", self.task.show_input(x)), ("real photo y", y),
-                            (f"{variant.label}\n{numbers}", outputs)], tile=TILE)
-        figure.suptitle(f"run {number}: {variant.label}, {variant.history.steps_done} steps "
-                        f"({MAPS[self.label_map.value]})", fontsize=9)
-        return figure
+        title = f"run {number}: {variant.label}, {variant.history.steps_done} steps ({MAPS[self.label_map.value]})"
+        return show_rows([("label map x", self.task.show_input(x)), ("real photo y", y),
+                          (f"{variant.label}\n{numbers}", outputs)], title=title, tile=TILE)
 
     def summarise(self, variant, number):
         """Picture the run's outputs on the picked maps; its row of numbers."""
