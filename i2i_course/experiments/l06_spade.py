@@ -192,14 +192,23 @@ def washout_claim(trained, untrained, uniform_x):
                  {name: float(f"{value:.2g}") for name, value in values.items()}, holds)
 
 
-def exact_stem(net):
-    """A forward hook for `net.stem_norm` that sets the stem's rounding residue (at most WASHOUT_FLOAT64) to its
-    exact value, 0, and keeps the largest residue it removed in `hook.residue`."""
-    def hook(module, inputs, output):
-        hook.residue = max(hook.residue, output.abs().max().item())
+@torch.no_grad()
+def exact_stem_outputs(net, x):
+    """`net(x)` for uniform maps x, with the stem's rounding residue (at most WASHOUT_FLOAT64) set to its exact
+    value, 0: (outputs, the largest residue the stem left). A forward hook on `net.stem_norm`, removed after."""
+    residue = 0.0
+
+    def exact(module, inputs, output):
+        nonlocal residue
+        residue = max(residue, output.abs().max().item())
         return torch.where(output.abs() <= WASHOUT_FLOAT64, torch.zeros_like(output), output)
-    hook.residue = 0.0
-    return hook
+
+    handle = net.stem_norm.register_forward_hook(exact)
+    try:
+        outputs = net(x)
+    finally:
+        handle.remove()
+    return outputs, residue
 
 
 def identical_claim(variant, untrained, task, seed):
@@ -209,7 +218,7 @@ def identical_claim(variant, untrained, task, seed):
     The argument: the stem washes every uniform map to 0 (first-layer-washout), and everything after the stem
     sees only the stem's output (no skip or re-injection of the map), so equal stem outputs give equal outputs.
     Computed as that argument goes, in float64 on the CPU: the stem's rounding residue (at most 1e-9, checked)
-    is set to its exact value 0, and then the K outputs must be bit-identical and read back as exactly 1/K.
+    is set to its exact value 0 (`exact_stem_outputs`), and then the K outputs must be bit-identical and read back as exactly 1/K.
     Without that step the float64 outputs still differ by the residue each later InstanceNorm scales up by as
     much as 1 / sqrt(eps), more the deeper the net (about 2 at colab's size): reported as
     `spread_*_float64_as_computed`, with the float32 spread the table measured on the training device."""
@@ -220,16 +229,12 @@ def identical_claim(variant, untrained, task, seed):
         net = copy.deepcopy(net).cpu().double().eval()
         with torch.no_grad():
             values[f"spread_{name}_float64_as_computed"] = float(f"{spread(net(uniform.x.double())):.2g}")
-            hook = exact_stem(net)
-            handle = net.stem_norm.register_forward_hook(hook)
-            outputs = net(uniform.x.double())
-            handle.remove()
+        outputs, residue = exact_stem_outputs(net, uniform.x.double())
         accuracy = label_recovery(segmenter, outputs.float(), uniform.labels, k)["pixel_accuracy"]
-        values[f"stem_residue_{name}"] = float(f"{hook.residue:.2g}")
+        values[f"stem_residue_{name}"] = float(f"{residue:.2g}")
         values[f"spread_{name}_exact_stem"] = spread(outputs)
         values[f"accuracy_{name}"] = round(accuracy, 6)
-        holds = (holds and hook.residue <= WASHOUT_FLOAT64 and spread(outputs) == 0
-                 and abs(accuracy - 1 / k) < 1e-12)
+        holds = holds and residue <= WASHOUT_FLOAT64 and spread(outputs) == 0 and abs(accuracy - 1 / k) < 1e-12
     values["one_over_k"] = round(1 / k, 6)
     return Claim(LESSON, "uniform-maps-identical",
                  f"the constancy-preserving encoder-decoder gives the {k} uniform maps one and the same output, "
