@@ -29,7 +29,10 @@ def test_tour_on_ci_writes_claims_and_figures(tmp_path):
                    ("03", "l1-leaves-texture-flat"), ("03", "patchgan-brings-texture-back"),
                    ("03", "pixelgan-no-texture"), ("03", "gan-costs-l1"), ("05", "modes-ceiling"),
                    ("05", "latent-distance"), ("05", "median-is-no-mode"), ("05", "pix2pix-ignores-z"),
-                   ("05", "diversity-comes-back"), ("05", "diverse-but-invalid")}
+                   ("05", "diversity-comes-back"), ("06", "first-layer-washout"),
+                   ("06", "uniform-maps-identical"), ("06", "multiscale-receptive-fields"),
+                   ("06", "spade-recovers-uniform"), ("06", "spade-not-worse-on-scenes"), ("06", "spade-small-objects"),
+                   ("06", "concat-recovers-through-last-conv")}
     for claim in data["claims"]:
         assert set(claim) == {"lesson", "id", "statement", "values", "holds"}
         assert claim["holds"] is True and claim["values"]
@@ -37,8 +40,8 @@ def test_tour_on_ci_writes_claims_and_figures(tmp_path):
                                                          "02_outputs.png", "02_table.png", "03_outputs.png",
                                                          "03_receptive_field.png", "03_table.png",
                                                          "05_diversity_validity.png", "05_samples.png",
-                                                         "05_table.png"]
-    assert "edges-l2-wider" in done.stdout and "all 17 claims hold" in done.stdout
+                                                         "05_table.png", "06_outputs.png", "06_table.png", "06_uniform.png"]
+    assert "edges-l2-wider" in done.stdout and "all 23 claims hold" in done.stdout
 
 
 def test_tour_exits_1_when_a_claim_fails(monkeypatch, tmp_path, capsys):

@@ -4,6 +4,7 @@
   energy), and the FCN-score's segmentation scores (lessons 01-03).
 - `diversity`: how many different right answers samples of one input show: modes covered, valid rate, pairwise
   L1, best-mode L1, encode accuracy, and the exact ceiling (lesson 05; import it as a module).
+- `labels`: what a generator kept of a label-map input: outputs' spread, per-class IoU, label recovery (lesson 06).
 
 Later lessons add their own module here (what a translation kept, how diverse samples are, ...).
 """
