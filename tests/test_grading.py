@@ -47,6 +47,11 @@ ANSWER_02 = ("what-skips-carry", 2.0)
 POINTS_03 = {"test-receptive-field": 1.0, "test-receptive-field-patchgan": 1.0, "test-patch-shapes": 1.0,
              "test-patch-parameters": 1.0, "test-patch-reference": 1.0, "test-d-loss": 1.0, "test-g-loss": 2.0}
 ANSWER_03 = ("why-patch-size", 2.0)
+# Assignment 05: DSGAN's term (2, one hidden test catches a clamp that does nothing) and MSGAN's (1), the
+# reparameterisation and the KL (1 + 1), modes covered and its ceiling (1 + 1), the written answer (2)
+POINTS_05 = {"test-ds-loss": 2.0, "test-ms-loss": 1.0, "test-reparameterize": 1.0, "test-kl": 1.0,
+             "test-modes-covered": 1.0, "test-modes-ceiling": 1.0}
+ANSWER_05 = ("why-z-ignored", 2.0)
 # Assignment 06: spade against the written-out and the library (2), its parameter count (1), feature matching
 # with both weightings (2), the multi-scale receptive fields (1), the written answer (2)
 POINTS_06 = {"test-spade": 1.0, "test-spade-library": 1.0, "test-spade-parameters": 1.0,
@@ -95,6 +100,7 @@ def tree(folder):
 @pytest.mark.parametrize("name, points, answer", [("01_losses_and_blur", POINTS_01, ANSWER_01),
                                                    ("02_unet_skips", POINTS_02, ANSWER_02),
                                                    ("03_patchgan", POINTS_03, ANSWER_03),
+                                                   ("05_diversity", POINTS_05, ANSWER_05),
                                                    ("06_spade", POINTS_06, ANSWER_06)])
 def test_the_course_has_its_assignments(name, points, answer):
     assert name in ASSIGNMENTS

@@ -49,7 +49,7 @@ RUN_VARIANTS = (("pix2pix-z", 100.0), ("pix2pix-z", 10.0), ("dsgan", 10.0), ("ms
 NZ = 8  # BicycleGAN's code size
 INJECT = "all"  # z tiled onto every level's input (BicycleGAN's G_Unet_add_all)
 NORM = "batch"  # pix2pix's (and lessons 02-03's); BicycleGAN's reference uses instance norm
-ENCODER_NORM = "batch"
+ENCODER_NORM = "batch"  # as the U-Net: the methods differ only in their losses (Encoder defaults to instance)
 LAMBDA_KL, LAMBDA_Z = 0.01, 0.5  # BicycleGAN's
 DIVERSITY_WEIGHTS = {"dsgan": 8.0, "msgan": 1.0}  # DSGAN's facades setting; MSGAN's
 SAMPLES = 8  # S: codes drawn per held-out input
@@ -60,9 +60,8 @@ CEILING_TOLERANCE, LATENT_TOLERANCE = 0.02, 0.005  # exact: Monte Carlo agrees w
 # input (measured 0: it fills the shape grey, the median's colour)
 IGNORES_Z_SHARE, IGNORES_Z_MODES = 0.2, 1.25
 DIVERSE_FACTOR = 5.0  # diversity-comes-back: pairwise L1 >= 5 x pix2pix + z's (measured 12-37 x)
-# diverse-but-invalid: MSGAN's pairwise L1 above the real targets' (measured 1.8-2.3 x) while under half of its
-# samples are a valid fill (measured 0.23-0.33)
-MSGAN_OVER_REAL, MSGAN_VALID_AT_MOST = 1.0, 0.5
+# MSGAN's valid rate is shown, not claimed: short runs (ci) leave most of its diverse samples invalid (0.23-0.33),
+# longer ones (cpu) mostly valid (0.86 on seed 0), so "diverse but invalid" is not robust across profiles
 
 
 def task_for(profile=None, dataset="synthetic", progress=True):
@@ -242,8 +241,7 @@ def exact_claims(task, seed=0):
 
 
 def trained_claims(variants):
-    """pix2pix + z ignores z; DSGAN and BicycleGAN raise the pairwise diversity far above it; MSGAN is diverse
-    but mostly invalid."""
+    """pix2pix + z ignores z; DSGAN and BicycleGAN raise the pairwise diversity far above it."""
     real, plain = variants["real"].metrics, variants["pix2pix-z"].metrics
     claims = [Claim(LESSON, "pix2pix-ignores-z",
                     f"pix2pix + z (lambda_L1 {LAMBDA_L1['pix2pix-z']:g}) ignores z: its samples of one input differ "
@@ -263,16 +261,6 @@ def trained_claims(variants):
                         | {f"pairwise_l1_{key}": round(variants[key].metrics["pairwise_l1"], 4) for key in diverse},
                         bool(diverse) and all(variants[key].metrics["pairwise_l1"]
                                               >= DIVERSE_FACTOR * plain["pairwise_l1"] for key in diverse)))
-    if "msgan" in variants:
-        ms = variants["msgan"].metrics
-        claims.append(Claim(LESSON, "diverse-but-invalid",
-                            "diversity is not validity: MSGAN's samples of one input differ more than real targets "
-                            f"do, yet at most {MSGAN_VALID_AT_MOST:g} of them are a palette fill",
-                            {"pairwise_l1_msgan": round(ms["pairwise_l1"], 4),
-                             "pairwise_l1_real": round(real["pairwise_l1"], 4),
-                             "valid_rate_msgan": round(ms["valid_rate"], 2)},
-                            ms["pairwise_l1"] > MSGAN_OVER_REAL * real["pairwise_l1"]
-                            and ms["valid_rate"] <= MSGAN_VALID_AT_MOST))
     return claims
 
 
