@@ -73,7 +73,10 @@ class UNetBlock(nn.Module):
         if self.nz:  # z as nz constant channels: (N, nz) -> (N, nz, H, W), next to x
             x = torch.cat([x, z[:, :, None, None].expand(-1, -1, *x.shape[-2:])], dim=1)
         features = self.down(x)
-        deeper = features if self.inner is None else self.inner(features, z)
+        if self.inner is None:
+            deeper = features
+        else:  # z only where there is one: lesson 02's blocks take x alone
+            deeper = self.inner(features) if z is None else self.inner(features, z)
         if self.skip:
             deeper = torch.cat([features, deeper], dim=1)  # the skip connection
         return self.up(deeper)
@@ -118,11 +121,12 @@ class UNet(nn.Module):
         for level in range(num_downs, 0, -1):  # innermost first, as in the reference
             inner_nc = level_width(ngf, level)
             outermost = level == 1
+            code = {"nz": nz} if nz and (outermost or inject == "all") else {}  # lesson 02's block has no nz
             block = UNetBlock(
                 out_channels if outermost else level_width(ngf, level - 1), inner_nc,
                 in_nc=in_channels if outermost else None, inner=block, outermost=outermost,
                 innermost=level == num_downs, norm=norm, skip=level in self.skips,
-                dropout=dropout and 5 <= level < num_downs, nz=nz if outermost or inject == "all" else 0)
+                dropout=dropout and 5 <= level < num_downs, **code)
         self.model = block
         init_weights(self)
 
@@ -157,4 +161,4 @@ class UNet(nn.Module):
     def forward(self, x, z=None):
         self.check_input(x)
         self.check_code(x, z)
-        return self.model(x, z)
+        return self.model(x) if z is None else self.model(x, z)
