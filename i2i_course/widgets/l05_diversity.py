@@ -17,13 +17,13 @@ INPUTS_SHOWN = 3  # held-out outlines pictured per run, each with its samples
 
 
 def weight_text(weight):
-    return "-" if weight is None else f"{weight:g}"
+    return "-" if weight is None else f"{weight:.3g}"  # a log slider's 7.94328 reads 7.94
 
 
 def describe(settings):
     """'DSGAN, lambda_L1 10, weight 8, nz 8, 300 steps': one run's settings in words."""
     weight = settings["diversity_weight"]
-    weighted = "" if weight is None else f", weight {weight:g}"
+    weighted = "" if weight is None else f", weight {weight_text(weight)}"
     return (f"{l05_diversity.METHODS[settings['method']]}, lambda_L1 {settings['lambda_l1']:g}{weighted}, "
             f"nz {settings['nz']}, {settings['steps']} steps")
 
@@ -33,8 +33,8 @@ class DiversityPanel(RunPanel):
 
     The method menu's values are the methods' keys ("pix2pix-z", "dsgan", "msgan", "bicyclegan"); choosing one
     sets lambda_L1 to the method's paper's (100 for pix2pix, 10 for the others) and the diversity weight to
-    DSGAN's or MSGAN's own (disabled for the others). Every run uses the same `seed`, so two runs differ only in the settings a student
-    changed. `runs` holds one dict per finished run; `last_run` the latest `Variant`.
+    DSGAN's or MSGAN's own (disabled for the others). Every run uses the same `seed`, so two runs differ only in
+    the settings a student changed. `runs` holds one dict per finished run; `last_run` the latest `Variant`.
     """
 
     columns = [
@@ -88,8 +88,8 @@ class DiversityPanel(RunPanel):
                "diversity_weight": settings["diversity_weight"], "nz": settings["nz"],
                "steps": variant.history.steps_done, **variant.metrics}
         figure = l05_diversity.samples_figure(batch, [variant], inputs=INPUTS_SHOWN, count=self.samples, tile=TILE)
-        figure.suptitle(f"run {number}: {describe({**settings, 'steps': row['steps']})} "
-                        f"({self.samples} codes per held-out outline)", fontsize=9)
+        figure.suptitle(f"run {number}: {describe({**settings, 'steps': row['steps']})}\n"
+                        f"({self.samples} codes per held-out outline)", fontsize=9)  # two lines: the table fits beside
         return figure, row
 
     def _method_changed(self, change):

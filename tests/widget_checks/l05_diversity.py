@@ -18,7 +18,7 @@ def new_panel(steps=30):
 
 def expected_row(entry):
     weight = entry["diversity_weight"]
-    return [str(entry["run"]), entry["method"], f"{entry['lambda_l1']:g}", "-" if weight is None else f"{weight:g}",
+    return [str(entry["run"]), entry["method"], f"{entry['lambda_l1']:g}", "-" if weight is None else f"{weight:.3g}",
             str(entry["nz"]),
             str(entry["steps"]), f"{entry['modes_per_input']:.2f}", f"{entry['valid_rate']:.2f}",
             f"{entry['pairwise_l1']:.4f}"]
