@@ -1,13 +1,21 @@
-"""How long autograding takes: one perfect submission per assignment, graded with `i2i-course grade`.
+"""How long autograding takes with `i2i-course grade`: one student, and a batch of nine.
 
     python benchmarks/grading.py [ASSIGNMENT ...]
 
-Copies the course (nbgrader_config.py, solutions/, assignments/) to a temporary folder, hands in the
-solution notebook as student "bench", then times `i2i-course grade NAME` (repair + nbgrader autograde:
-one kernel, the tests, no training cells) and a regrade of the one student with `--student --force`.
-Nothing is written into the repository. Needs the dev extra (nbgrader).
+For each assignment, copies the course (nbgrader_config.py, solutions/, assignments/) to a temporary
+folder and hands in the solution notebook:
+
+* as one student: times `i2i-course grade NAME` (the first run also registers the assignment in the
+  gradebook), then a regrade of that student with `--student bench --force` (the time per student);
+* as nine students: times `i2i-course grade NAME` on the batch, in a fresh copy (registration
+  included), and gives the time per student of the batch.
+
+Nothing is written into the repository. Needs the dev extra (nbgrader). Run it on an idle machine: the
+batch grades as many notebooks at once as there are cores (`--jobs`).
 """
 
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,10 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from i2i_course.course import grading
-
 REPO = Path(__file__).resolve().parents[1]
 COURSE_FILES = ("nbgrader_config.py", "solutions", "assignments")
+BATCH = 9
 
 
 def timed(command, cwd):
@@ -29,26 +36,39 @@ def timed(command, cwd):
     return time.perf_counter() - start, process.stdout
 
 
-def bench(name):
-    with tempfile.TemporaryDirectory(prefix="i2i-bench-grading-") as tmp:
-        course = Path(tmp)
-        for item in COURSE_FILES:
-            copy = shutil.copytree if (REPO / item).is_dir() else shutil.copy2
-            copy(REPO / item, course / item)
-        handed_in = course / "submitted" / "bench" / name
+def course_with(name, students, tmp):
+    course = Path(tmp)
+    for item in COURSE_FILES:
+        copy = shutil.copytree if (REPO / item).is_dir() else shutil.copy2
+        copy(REPO / item, course / item)
+    for student in students:
+        handed_in = course / "submitted" / student / name
         handed_in.mkdir(parents=True)
         for notebook in (REPO / "solutions" / name).glob("*.ipynb"):
             shutil.copy2(notebook, handed_in / notebook.name)
-        grade = [sys.executable, "-m", "i2i_course.cli", "grade", name]
+    return course
+
+
+def bench(name):
+    grade = [sys.executable, "-m", "i2i_course.cli", "grade", name]
+    with tempfile.TemporaryDirectory(prefix="i2i-bench-grading-") as tmp:
+        course = course_with(name, ["bench"], tmp)
         first, report = timed(grade, course)
         again, _ = timed([*grade, "--student", "bench", "--force"], course)
     score = next((line for line in report.splitlines() if line.startswith("bench ")), "bench: no score line")
-    print(f"{name}: graded in {first:.1f} s (first, registers the assignment), regraded in {again:.1f} s; "
-          f"{' '.join(score.split())}")
+    with tempfile.TemporaryDirectory(prefix="i2i-bench-grading-") as tmp:
+        course = course_with(name, [f"b{number:02d}" for number in range(1, BATCH + 1)], tmp)
+        batch, report = timed(grade, course)
+    wanted = " ".join(score.split()[1:4])  # "8 / 8"
+    full = sum(1 for line in report.splitlines() if re.match(rf"b\d\d +{re.escape(wanted)} ", line))
+    print(f"{name}: one student graded in {first:.1f} s (first, registers the assignment), regraded in "
+          f"{again:.1f} s; {' '.join(score.split())}. A batch of {BATCH}: {batch:.1f} s ({batch / BATCH:.1f} s "
+          f"per student, {full} of {BATCH} with that score), on {os.cpu_count()} cores")
 
 
 def main(names):
-    for name in names or grading.assignment_names(REPO):
+    every = sorted(folder.name for folder in (REPO / "solutions").iterdir() if any(folder.glob("*.ipynb")))
+    for name in names or every:
         bench(name)
 
 

@@ -1,7 +1,7 @@
 """How fast one pix2pix training step runs: D step then G step (`Pix2Pix.step`), images per second and peak memory.
 
     python benchmarks/pix2pix_step.py [--config reference ci] [--device cpu cuda] [--steps 10] [--warmup 2]
-                                      [--batch-size N] [--amp] [--channels-last]
+                                      [--batch-size N] [--amp] [--channels-last] [--against DIR]
 
 Configurations:
     reference   the paper's: unet_256 (UNet(3, 3, 8), ngf 64, dropout) + the 70x70 PatchGAN
@@ -9,6 +9,10 @@ Configurations:
     ci          the ci profile's, as lesson 03 trains it: UNet(3, 3, log2(size), ngf, no dropout) +
                 PatchDiscriminator(6, ndf=ngf) (n_layers 3, the deepest that fits 32 px), the profile's
                 image size and batch size
+
+Before and after, in one run: `--against DIR` also times each row with the `i2i_course` of another checkout
+(e.g. `git worktree add /tmp/before <commit>`) and prints this checkout's time over that one's (a ratio under 1:
+faster now). Rows alternate between the two, so a busy machine slows both alike.
 
 Each (configuration, device) runs in a fresh process, seeded with the course's `seed_everything(0)` (its
 deterministic settings, as in the lessons), on one fixed random batch: `--warmup` steps, not timed, then
@@ -22,15 +26,17 @@ nothing on the CPU (the course has no CPU autocast).
 """
 
 import argparse
+import json
 import math
-import multiprocessing
+import os
 import resource
 import statistics
+import subprocess
+import sys
 import time
 
 import torch
 
-from i2i_course import pix2pix
 from i2i_course.nets import UNet
 from i2i_course.nets.discriminators import PatchDiscriminator
 from i2i_course.profiles import get_profile
@@ -57,22 +63,28 @@ def measure(name, device, steps, warmup, batch_size, amp, channels_last):
     seed_everything(0)
     generator, discriminator, size, batch_size = configuration(name, batch_size)
     amp = amp and device == "cuda"
-    model = pix2pix.Pix2Pix(generator, discriminator, device=device, amp=amp)
+    try:
+        from i2i_course.objectives import Pix2Pix  # the course since the lesson contract
+    except ImportError:
+        from i2i_course.pix2pix import Pix2Pix  # an older checkout, timed with --against
+    model = Pix2Pix(generator, discriminator, device=device, amp=amp)
     layout = torch.channels_last if channels_last else torch.contiguous_format
-    for net in model.nets():
+    for net in (generator, discriminator):
         net.to(memory_format=layout).train()
     x, y = (torch.rand(batch_size, 3, size, size, generator=torch.Generator().manual_seed(seed)) * 2 - 1
             for seed in (1, 2))
     x, y = (t.to(device).contiguous(memory_format=layout) for t in (x, y))
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
     for _ in range(warmup):
         model.step(x, y)
+    sync()
     if device == "cuda":
-        torch.cuda.synchronize()
         torch.cuda.reset_peak_memory_stats()
     times = []
     for _ in range(steps):
         began = time.perf_counter()
-        model.step(x, y)  # returns .item()s: each step ends synchronised
+        model.step(x, y)
+        sync()  # the step's losses stay on the device (older code read them back itself): time the whole step
         times.append(time.perf_counter() - began)
     seconds = statistics.median(times)  # robust to a busy machine's hiccups; the mean is shown too
     peak = torch.cuda.max_memory_allocated() / 2**20 if device == "cuda" else rss_mib()
@@ -81,6 +93,16 @@ def measure(name, device, steps, warmup, batch_size, amp, channels_last):
             "ms": 1000 * seconds, "mean_ms": 1000 * statistics.mean(times), "images_s": batch_size / seconds,
             "peak_mib": peak,
             "start_mib": None if device == "cuda" else start_rss, "threads": torch.get_num_threads()}
+
+
+def row(args, name, device, checkout=None):
+    """One row measured in a fresh process (its own peak memory), with `checkout`'s i2i_course if given."""
+    spec = json.dumps([name, device, args.steps, args.warmup, args.batch_size, args.amp, args.channels_last])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [checkout, os.environ.get("PYTHONPATH")])))
+    done = subprocess.run([sys.executable, __file__, "--row", spec], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"pix2pix_step: the row {name}/{device} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.splitlines()[-1])
 
 
 def main(argv=None):
@@ -93,21 +115,28 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, help="instead of the configuration's")
     parser.add_argument("--amp", action="store_true", help="float16 mixed precision (CUDA)")
     parser.add_argument("--channels-last", action="store_true", help="NHWC memory layout for nets and batch")
+    parser.add_argument("--against", metavar="DIR", help="another checkout: time it too, print the ratio")
+    parser.add_argument("--row", help=argparse.SUPPRESS)  # internal: measure one row, print it as JSON
     args = parser.parse_args(argv)
+    if args.row:
+        print(json.dumps(measure(*json.loads(args.row))))
+        return
     if "cuda" in args.device and not torch.cuda.is_available():
         parser.error("--device cuda: no CUDA device here")
-    spawn = multiprocessing.get_context("spawn")  # a fresh process per row: its own peak memory
-    print(f"{'config':<10} {'device':<6} {'precision':<9} {'layout':<13} {'batch':>5} {'size':>5} "
+    print(f"{'code':<7} {'config':<10} {'device':<6} {'precision':<9} {'layout':<13} {'batch':>5} {'size':>5} "
           f"{'ms/step':>9} {'mean ms':>9} {'images/s':>9} {'peak MiB':>9} {'start MiB':>9} threads")
     for name in args.config:
         for device in args.device:
-            with spawn.Pool(1) as pool:
-                r = pool.apply(measure, (name, device, args.steps, args.warmup, args.batch_size, args.amp,
-                                         args.channels_last))
-            start = "-" if r["start_mib"] is None else f"{r['start_mib']:.0f}"
-            print(f"{r['config']:<10} {r['device']:<6} {r['precision']:<9} {r['layout']:<13} {r['batch']:>5} "
-                  f"{r['size']:>5} {r['ms']:>9.1f} {r['mean_ms']:>9.1f} {r['images_s']:>9.2f} "
-                  f"{r['peak_mib']:>9.0f} {start:>9} {r['threads']:>7}", flush=True)
+            timed = [("before", row(args, name, device, args.against))] if args.against else []
+            timed.append(("now", row(args, name, device)))
+            for code, r in timed:
+                start = "-" if r["start_mib"] is None else f"{r['start_mib']:.0f}"
+                print(f"{code:<7} {r['config']:<10} {r['device']:<6} {r['precision']:<9} {r['layout']:<13} "
+                      f"{r['batch']:>5} {r['size']:>5} {r['ms']:>9.1f} {r['mean_ms']:>9.1f} {r['images_s']:>9.2f} "
+                      f"{r['peak_mib']:>9.0f} {start:>9} {r['threads']:>7}", flush=True)
+            if args.against:
+                print(f"{'':<7} {name} on {device}: now / before = {timed[1][1]['ms'] / timed[0][1]['ms']:.2f} "
+                      "(median step)", flush=True)
     print(f"{args.steps} timed steps after {args.warmup} warm-up; ms/step: the median step (images/s from it)\n"
           "peak MiB: CUDA max_memory_allocated; CPU the process's maximum resident set size (start MiB: before "
           "the nets were built)")

@@ -111,6 +111,28 @@ LAB_ERRORS = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stde
 CLASSIC_ERRORS = ".output_stderr, .output_error"
 
 
+def fresh_copy(source, target):
+    """The notebook as a student reruns it: no outputs, no execution counts, no saved widget state (the
+    committed notebooks carry ipywidgets 8 views, which the classic front end would try to restore, and saved
+    execution counts would make a notebook look finished before it ran)."""
+    notebook = json.loads(source.read_text())
+    notebook.get("metadata", {}).pop("widgets", None)
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    target.write_text(json.dumps(notebook, indent=1))
+
+
+# set in the page when the classic widget manager says it falls back to asking the kernel for each widget
+CLASSIC_FALLBACK_FLAG = """
+const warn = console.warn.bind(console);
+console.warn = (...args) => {
+  if (String(args[0]).includes('fallback to fetching individual model state')) window.__widgetsFellBack = true;
+  warn(...args);
+};
+"""
+
+
 def run_all(page, frontend, timeout):
     """Run every cell and wait until the last has finished (raises TimeoutError)."""
     if frontend == "lab":
@@ -129,9 +151,14 @@ def run_all(page, frontend, timeout):
     else:
         page.wait_for_function("window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel"
                                " && Jupyter.notebook.kernel.is_connected()", timeout=120_000)
-        # the widget manager must be listening before the kernel opens its first widget
-        page.wait_for_function("Jupyter.notebook.kernel.comm_manager.targets['jupyter.widget'] !== undefined",
-                               timeout=60_000)
+        # The widget manager (widgetsnbextension 3.6) first asks the kernel for the widgets it already has: over
+        # the "jupyter.widget.control" comm, which ipywidgets 7.7.1 lacks, then, falling back, with a comm_info
+        # request. A widget the kernel opens while that request is out is restored a second time and its view
+        # removed: the panel never shows. So the cells run once that fallback's comm_info has been answered
+        # (our own comm_info request, sent after it on the same channel, comes back after it).
+        page.wait_for_function("window.__widgetsFellBack === true", timeout=60_000)
+        page.evaluate("() => new Promise(done => Jupyter.notebook.kernel.comm_info('jupyter.widget', done))")
+        page.wait_for_timeout(500)
         page.evaluate("Jupyter.notebook.execute_all_cells()")
         busy = ("() => Jupyter.notebook.get_cells().filter(c => c.cell_type == 'code')"
                 ".every(c => typeof c.input_prompt_number === 'number')")
@@ -242,6 +269,7 @@ def check_panel(page, panel, name, frontend, screenshots, problems, run_timeout=
 def check_notebook(browser, server, path, frontend, screenshots, timeout):
     """Open, run and check one notebook; a list of problems."""
     page = browser.new_page(viewport=VIEWPORT)
+    page.add_init_script(CLASSIC_FALLBACK_FLAG)
     console = []
     page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: console.append(f"uncaught: {error}"))
@@ -283,7 +311,7 @@ def main(argv=None):
     started, failed = time.perf_counter(), {}
     with tempfile.TemporaryDirectory(prefix="i2i-browser-") as folder, sync_playwright() as playwright:
         for path in notebooks:
-            shutil.copy(path, folder)
+            fresh_copy(path, Path(folder) / path.name)
         log_path = Path(folder) / f"{args.frontend}-server.log"
         with open(log_path, "w") as log:
             server = Server(args.frontend, args.python, folder, log)

@@ -8,9 +8,9 @@
         re-execute the lesson notebooks and save them with their outputs, noisy metadata stripped.
     i2i-course release [ASSIGNMENT ...]
         regenerate assignments/ (the student notebooks) from solutions/ with nbgrader, deterministically.
-    i2i-course grade ASSIGNMENT [--student ID] [--force]
-        repair the submissions' nbgrader metadata, autograde them, report each student's score;
-        exit 0 when all went well, 1 when a submission needs a person.
+    i2i-course grade ASSIGNMENT [--student ID] [--force] [--jobs N]
+        back up, repair and scan the submissions, autograde each in its own sandbox (N at once), report
+        each student's score; exit 0 when all went well, 1 when a submission needs a person.
     i2i-course data list [--root DIR]
         the real datasets the course knows (facades, maps, horse2zebra, ...): layout, splits, size.
     i2i-course data download NAME [--root DIR] [--url URL] [--keep-archive]
@@ -67,16 +67,18 @@ def notebooks(args):
 
 
 def release(args):
-    from i2i_course.course import grading
+    from i2i_course.course.coursedir import find_course
+    from i2i_course.course.release import release
 
-    grading.release(grading.find_course(), args.assignments)
+    release(find_course(), args.assignments)
     return 0
 
 
 def grade(args):
-    from i2i_course.course import grading
+    from i2i_course.course.coursedir import find_course
+    from i2i_course.course.grade import grade
 
-    return grading.grade(grading.find_course(), args.assignment, student=args.student, force=args.force)
+    return grade(find_course(), args.assignment, student=args.student, force=args.force, jobs=args.jobs)
 
 
 def data_list(args):
@@ -144,10 +146,11 @@ def build_parser():
     p.add_argument("assignments", nargs="*", help="assignment folders in solutions/ (default: all)")
     p.set_defaults(func=release)
 
-    p = commands.add_parser("grade", help="repair and autograde the submissions of an assignment (nbgrader)")
+    p = commands.add_parser("grade", help="autograde the submissions of an assignment, each in a sandbox (nbgrader)")
     p.add_argument("assignment", help="the assignment, e.g. 01_losses_and_blur")
     p.add_argument("--student", help="only this student's submission")
     p.add_argument("--force", action="store_true", help="autograde again submissions already autograded")
+    p.add_argument("--jobs", type=int, help="notebooks graded at once (default: the number of cores)")
     p.set_defaults(func=grade)
 
     p = commands.add_parser("data", help="list, download and verify the real datasets (facades, horse2zebra, ...)")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
+from torch.profiler import record_function
 
 from i2i_course.progress import progress_bar
 from i2i_course.runtime import pick_device
@@ -82,11 +83,16 @@ def run_steps(step, batches, steps, device=None, progress=True, callback=None, d
 
     try:
         for number in range(1, steps + 1):
-            batch = next(batch_iter)
-            pending.append(step(*(t.to(device, non_blocking=True) for t in batch)))
+            # the named ranges are free unless a profiler listens: benchmarks/lesson_steps.py splits a step's
+            # time into waiting for data, computing and reading back (syncing) with them
+            with record_function("i2i.data"):
+                batch = tuple(t.to(device, non_blocking=True) for t in next(batch_iter))
+            with record_function("i2i.step"):
+                pending.append(step(*batch))
             bar.update(1)
             if number % readback_every == 0 or number == steps:
-                flush()
+                with record_function("i2i.readback"):
+                    flush()
     except KeyboardInterrupt:
         history.interrupted = True
     finally:

@@ -24,12 +24,13 @@ from nbgrader.validator import Validator
 from traitlets.config.loader import PyFileConfigLoader
 
 import grading_cases as cases
-from i2i_course.course import grading
 from i2i_course.course import notebooks as tools
+from i2i_course.course.coursedir import CONFIG_FILE, assignment_names
+from i2i_course.course.release import release
 from i2i_course.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-ASSIGNMENTS = grading.assignment_names(REPO)
+ASSIGNMENTS = assignment_names(REPO)
 COURSE_FILES = ("nbgrader_config.py", "solutions", "assignments")
 # What the student's notebook may import: the course package and what Colab ships.
 STUDENT_IMPORTS = {"i2i_course", "torch", "torchvision", "numpy", "matplotlib", "IPython", "ipywidgets",
@@ -46,6 +47,11 @@ ANSWER_02 = ("what-skips-carry", 2.0)
 POINTS_03 = {"test-receptive-field": 1.0, "test-receptive-field-patchgan": 1.0, "test-patch-shapes": 1.0,
              "test-patch-parameters": 1.0, "test-patch-reference": 1.0, "test-d-loss": 1.0, "test-g-loss": 2.0}
 ANSWER_03 = ("why-patch-size", 2.0)
+# Assignment 06: spade against the written-out and the library (2), its parameter count (1), feature matching
+# with both weightings (2), the multi-scale receptive fields (1), the written answer (2)
+POINTS_06 = {"test-spade": 1.0, "test-spade-library": 1.0, "test-spade-parameters": 1.0,
+             "test-feature-matching": 1.0, "test-feature-matching-spade": 1.0, "test-multiscale-fields": 1.0}
+ANSWER_06 = ("why-washout", 2.0)
 
 every_assignment = pytest.mark.parametrize("name", ASSIGNMENTS)
 
@@ -71,7 +77,7 @@ def copy_course(target):
 
 
 def validator(**options):
-    config = PyFileConfigLoader(grading.CONFIG_FILE, path=str(REPO)).load_config()
+    config = PyFileConfigLoader(CONFIG_FILE, path=str(REPO)).load_config()
     return Validator(config=config, **options)
 
 
@@ -88,7 +94,8 @@ def tree(folder):
 
 @pytest.mark.parametrize("name, points, answer", [("01_losses_and_blur", POINTS_01, ANSWER_01),
                                                    ("02_unet_skips", POINTS_02, ANSWER_02),
-                                                   ("03_patchgan", POINTS_03, ANSWER_03)])
+                                                   ("03_patchgan", POINTS_03, ANSWER_03),
+                                                   ("06_spade", POINTS_06, ANSWER_06)])
 def test_the_course_has_its_assignments(name, points, answer):
     assert name in ASSIGNMENTS
     source, released = paths(name)
@@ -105,12 +112,12 @@ def test_release_is_committed_up_to_date_and_deterministic(tmp_path):
     course = copy_course(tmp_path / "course")
     shutil.rmtree(course / "assignments")
     lines = []
-    grading.release(course, out=lines.append)
+    release(course, out=lines.append)
     first = tree(course / "assignments")
     assert first == tree(REPO / "assignments"), "assignments/ is out of date: run `i2i-course release`"
     assert tree(course / "solutions") == tree(REPO / "solutions"), \
         "solutions/ has run noise (outputs' metadata, made-up ids): run `i2i-course release`"
-    grading.release(course, out=lines.append)
+    release(course, out=lines.append)
     assert tree(course / "assignments") == first  # byte for byte, a second time
     assert not (course / "gradebook.db").exists()
     assert {path.split("/")[0] for path in first} == set(ASSIGNMENTS)
@@ -224,7 +231,7 @@ def test_solution_runs_outside_grading_as_on_colab(name, tmp_path, monkeypatch):
         sizes = [int(count.replace(",", "")) for _, count in found]
         assert sizes[0] > sizes[1]  # the skips' halves of the up-convs
     if name == "03_patchgan":
-        found = re.findall(r"^(L1 only|your 16x16 PatchGAN): texture detail \d+\.\d\d \(real photos 1\), "
+        found = re.findall(r"^(L1 only|your 16x16 PatchGAN): texture detail -?\d+\.\d\d \(real photos 1\), "
                            r"L1 error \d\.\d{3}$", text, re.M)
         assert found == ["L1 only", "your 16x16 PatchGAN"], text[-2000:]
         panel = next(cell for cell in nb.cells if cell.get("id") == "panel")
@@ -280,6 +287,8 @@ def round_trip(request, tmp_path_factory):
     name = request.param
     repository_before = repository_state()
     course = copy_course(tmp_path_factory.mktemp(f"course-{name}"))
+    with open(course / CONFIG_FILE, "a", encoding="utf-8") as config:  # the endless loop is cut sooner:
+        config.write("\nc.Execute.timeout = 10\n")  # a correct notebook's slowest cell takes about 2 s here
     source, released = map(read, paths(name, course))
     batch = cases.submissions(name, released, source)
     handed_in = {STUDENTS[case]: submission for case, submission in batch.items()}
@@ -289,6 +298,8 @@ def round_trip(request, tmp_path_factory):
     collect = run([*nbgrader, "zip_collect", name], course)
     collected = {student: sorted(p.name for p in (course / "submitted" / student / name).glob("*.ipynb"))
                  for student in handed_in}
+    submitted = {(student, filename): (course / "submitted" / student / name / filename).read_bytes()
+                 for student, files in collected.items() for filename in files}
     graded = run([sys.executable, "-m", "i2i_course.cli", "grade", name], course)
     feedback = run([*nbgrader, "generate_feedback", name], course)
     export = run([*nbgrader, "export", "--to", "grades.csv"], course)
@@ -301,7 +312,8 @@ def round_trip(request, tmp_path_factory):
             scores[student] = {grade.name: grade.score for grade in grades}
             by_hand[student] = {grade.name for grade in grades if grade.needs_manual_grade}
     return SimpleNamespace(name=name, course=course, repository_before=repository_before, cases=batch,
-                           handed_in=handed_in, collect=collect, collected=collected, graded=graded,
+                           handed_in=handed_in, collect=collect, collected=collected, submitted=submitted,
+                           graded=graded,
                            feedback=feedback, export=export, scores=scores,
                            by_hand=by_hand, answer=cases.answer_cells(released)[-1])
 
@@ -324,7 +336,8 @@ def test_solution_gets_full_marks_and_the_untouched_release_zero(round_trip):
     points = cases.auto_points(read(paths(round_trip.name)[1]))
     assert auto_scores(round_trip, "solution") == points
     assert sum(auto_scores(round_trip, "untouched").values()) == 0
-    full = {"01_losses_and_blur": 8.0, "02_unet_skips": 6.0, "03_patchgan": 8.0}[round_trip.name]  # + 2 by hand
+    full = {"01_losses_and_blur": 8.0, "02_unet_skips": 6.0, "03_patchgan": 8.0,
+            "06_spade": 6.0}[round_trip.name]  # + 2 by hand
     assert sum(auto_scores(round_trip, "solution").values()) == full
     assert round_trip.by_hand[STUDENTS["solution"]] == {round_trip.answer}  # the written answer waits
     assert round_trip.by_hand[STUDENTS["untouched"]] == set()  # nbgrader: no answer, 0 points
@@ -360,18 +373,21 @@ def test_an_endless_loop_is_cut_by_the_timeout_and_the_batch_goes_on(round_trip)
         assert (round_trip.course / "autograded" / student / round_trip.name).is_dir(), student
 
 
-def test_lost_metadata_is_repaired_and_the_original_kept(round_trip):
+def test_lost_metadata_is_repaired_and_every_file_kept_untouched(round_trip):
     out = round_trip.graded.stdout
     for case in ("lost-metadata", "lost-metadata-ids-and-a-test"):
         student = STUDENTS[case]
-        assert f"{student}: {round_trip.name}.ipynb: put back the nbgrader metadata" in out
-        filename, original, _ = round_trip.cases[case]
-        kept = round_trip.course / "originals" / student / round_trip.name / filename
-        assert kept.read_text(encoding="utf-8") == cases.dumps(original)
-    assert f"handed in as 'Copy of {round_trip.name}.ipynb', renamed to {round_trip.name}.ipynb" in out
+        handed_in = round_trip.collected[student][0]
+        assert f"{student}: {handed_in}: put back the nbgrader metadata" in out
+    assert f"handed in as 'Copy of {round_trip.name}.ipynb', graded as {round_trip.name}.ipynb" in out
     removed = sorted(cases.auto_points(read(paths(round_trip.name)[1])))[0]
     assert f"{STUDENTS['lost-metadata-ids-and-a-test']}: {round_trip.name}.ipynb: put back missing locked " \
            f"cell(s) {removed}" in out
+    for student, files in round_trip.collected.items():  # backed up, and never changed in submitted/
+        for filename in files:
+            handed_in = round_trip.course / "submitted" / student / round_trip.name / filename
+            kept = round_trip.course / "originals" / student / round_trip.name / filename
+            assert kept.read_bytes() == handed_in.read_bytes() == round_trip.submitted[student, filename]
 
 
 def test_a_notebook_that_cannot_be_matched_is_reported_loudly_not_graded_zero(round_trip):
@@ -423,7 +439,7 @@ def test_nothing_was_written_into_the_repository(round_trip):
 
 def test_grade_and_release_say_what_to_do(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    if any((folder / grading.CONFIG_FILE).exists() for folder in (tmp_path, *tmp_path.parents)):
+    if any((folder / CONFIG_FILE).exists() for folder in (tmp_path, *tmp_path.parents)):
         pytest.skip("tmp_path lies inside a course")
     assert main(["grade", "01_losses_and_blur"]) == 2
     assert "nbgrader_config.py" in capsys.readouterr().err

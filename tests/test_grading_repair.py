@@ -1,8 +1,10 @@
-"""Repairing submissions whose nbgrader metadata was lost: matching cells to the released notebook.
+"""Repairing submissions whose nbgrader metadata was lost, backing up and choosing what each student handed in.
 
-Fast: no notebook is run. The round trip in test_grading.py autogrades repaired submissions for real.
+Fast: no notebook is run. The round trip in test_grading.py autogrades repaired submissions for real,
+test_grading_hostile.py the hand-ins of a class you cannot trust.
 """
 
+import json
 import shutil
 from pathlib import Path
 
@@ -11,7 +13,8 @@ import pytest
 from nbformat.v4 import new_markdown_cell
 
 import grading_cases as cases
-from i2i_course.course import grading
+from i2i_course.course import handin
+from i2i_course.course import repair
 
 REPO = Path(__file__).resolve().parents[1]
 NAME = "01_losses_and_blur"
@@ -38,7 +41,7 @@ def marked(nb):
 
 def test_an_intact_submission_is_left_alone(released, perfect):
     before = nbformat.writes(perfect)
-    found = grading.repair_notebook(perfect, released)
+    found = repair.repair_notebook(perfect, released)
     assert found == {"restored": [], "inserted": [], "unmatched": [], "edited": []}
     assert nbformat.writes(perfect) == before
 
@@ -46,7 +49,7 @@ def test_an_intact_submission_is_left_alone(released, perfect):
 def test_lost_metadata_is_put_back_by_cell_id(released, perfect):
     stripped = cases.without_nbgrader(perfect)
     assert marked(stripped) == {}
-    found = grading.repair_notebook(stripped, released)
+    found = repair.repair_notebook(stripped, released)
     assert found["restored"] == list(marked(released)) and len(found["restored"]) == 11
     assert marked(stripped) == marked(released)
     assert [c.source for c in stripped.cells] == [c.source for c in perfect.cells]  # answers untouched
@@ -54,9 +57,9 @@ def test_lost_metadata_is_put_back_by_cell_id(released, perfect):
 
 def test_lost_metadata_and_ids_are_matched_by_content_and_the_answer_by_position(released, perfect):
     stripped = cases.without_nbgrader(perfect, new_ids=True)
-    pairs = grading.match_cells(released.cells, stripped.cells)
+    pairs = repair.match_cells(released.cells, stripped.cells)
     assert pairs == {i: i for i in range(len(released.cells))}
-    found = grading.repair_notebook(stripped, released)
+    found = repair.repair_notebook(stripped, released)
     assert found["restored"] == list(marked(released)) and found["unmatched"] == []
     assert marked(stripped) == marked(released)
     answer = cases.by_id(stripped, "why-l2-blurs")
@@ -67,8 +70,8 @@ def test_student_code_does_not_stop_content_matching(released, perfect):
     stripped = cases.without_nbgrader(perfect, new_ids=True)
     losses = stripped.cells[[c.id for c in released.cells].index("losses")]
     losses.source += "\n\n# my own helper\ndef helper(x):\n    return x * 2\n" * 3
-    assert grading.similarity(cases.by_id(released, "losses"), losses) == 1.0
-    assert grading.repair_notebook(stripped, released)["unmatched"] == []
+    assert repair.similarity(cases.by_id(released, "losses"), losses) == 1.0
+    assert repair.repair_notebook(stripped, released)["unmatched"] == []
     assert cases.meta(losses)["grade_id"] == "losses"
 
 
@@ -76,7 +79,7 @@ def test_two_candidates_for_a_written_answer_are_not_guessed_between(released, p
     stripped = cases.without_nbgrader(perfect, new_ids=True)
     at = [c.id for c in released.cells].index("why-l2-blurs")
     stripped.cells.insert(at + 1, new_markdown_cell("and a second thought"))  # the answer in two cells
-    found = grading.repair_notebook(stripped, released)
+    found = repair.repair_notebook(stripped, released)
     assert found["unmatched"] == ["why-l2-blurs"]
     assert "why-l2-blurs" not in found["restored"] and len(found["restored"]) == 10
     assert not any(cases.meta(c).get("grade_id") == "why-l2-blurs" for c in stripped.cells)
@@ -84,7 +87,7 @@ def test_two_candidates_for_a_written_answer_are_not_guessed_between(released, p
 
 def test_a_deleted_test_cell_is_put_back_after_its_predecessor(released, perfect):
     gone = cases.without_cell(cases.without_cell(perfect, "test-l2-loss"), "setup")
-    found = grading.repair_notebook(gone, released)
+    found = repair.repair_notebook(gone, released)
     assert found["inserted"] == ["setup", "test-l2-loss"] and found["restored"] == []
     ids = [cases.meta(c).get("grade_id") for c in gone.cells]
     assert ids.index("test-l2-loss") == ids.index("test-l1-loss") + 1
@@ -94,14 +97,14 @@ def test_a_deleted_test_cell_is_put_back_after_its_predecessor(released, perfect
 
 def test_an_edited_locked_cell_is_reported(released, perfect):
     edited = cases.replaced(perfect, "test-l2-loss", 'print("tests passed")')
-    found = grading.repair_notebook(edited, released)
+    found = repair.repair_notebook(edited, released)
     assert found["edited"] == ["test-l2-loss"] and found["restored"] == []
 
 
 def test_another_notebook_is_not_matched_and_not_changed(released):
     scratch = cases.scratch_notebook()
     before = nbformat.writes(scratch)
-    found = grading.repair_notebook(scratch, released)
+    found = repair.repair_notebook(scratch, released)
     assert found["restored"] == found["inserted"] == []
     assert found["unmatched"] == ["losses", "test-l1-loss", "test-l2-loss", "best-constant", "test-best-l2",
                                   "test-best-l1", "colourfulness", "test-colourfulness", "why-l2-blurs"]
@@ -126,41 +129,89 @@ def hand_in(course, student, filename, text):
     return folder / filename
 
 
-def test_repair_submissions_keeps_every_original_and_reports_each_student(course, perfect):
-    good = hand_in(course, "ann", f"{NAME}.ipynb", nbformat.writes(perfect))
-    good_bytes = good.read_bytes()
+def files(folder):
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file()}
+
+
+def chosen(course, released):
+    """Every hand-in, backed up and chosen as `grade` does it: {student: HandIn}."""
+    found = {}
+    for item in handin.hand_ins(course, NAME):
+        handin.back_up(course, NAME, item)
+        found[item.student] = handin.choose(item, released, f"{NAME}.ipynb")
+    return found
+
+
+def test_every_file_is_backed_up_untouched_and_each_student_gets_a_notebook_or_a_reason(course, released,
+                                                                                      perfect):
+    hand_in(course, "ann", f"{NAME}.ipynb", nbformat.writes(perfect))
+    (course / "submitted" / "ann" / NAME / "timestamp.txt").write_text("2025-01-01 10:00:00")
     lost_text = nbformat.writes(cases.without_nbgrader(perfect))
     hand_in(course, "bob", f"Copy of {NAME}.ipynb", lost_text)
     hand_in(course, "cat", f"{NAME}.ipynb", "{ this is not a notebook")
     (course / "submitted" / "dan" / NAME).mkdir(parents=True)  # handed in nothing
+    submitted = files(course / "submitted")
 
-    repairs = {repair.student: repair for repair in grading.repair_submissions(course, NAME)}
+    found = chosen(course, released)
 
-    assert sorted(repairs) == ["ann", "bob", "cat", "dan"]
-    assert good.read_bytes() == good_bytes and repairs["ann"].notes() == [] and repairs["ann"].alarms() == []
-    bob = repairs["bob"]
-    assert bob.renamed_from == f"Copy of {NAME}.ipynb" and len(bob.restored) == 11
-    kept = course / "originals" / "bob" / NAME / f"Copy of {NAME}.ipynb"
-    assert kept.read_text(encoding="utf-8") == lost_text  # nothing the student handed in is lost
-    assert bob.original == kept.relative_to(course) and str(bob.original) in bob.notes()[-1]
-    assert bob.alarms() == []
-    repaired = nbformat.read(course / "submitted" / "bob" / NAME / f"{NAME}.ipynb", as_version=4)
-    assert marked(repaired) == marked(nbformat.read(RELEASED, as_version=4))
-    assert "not a readable notebook" in repairs["cat"].alarms()[0]
-    assert "not in the submission" in repairs["dan"].alarms()[0]
+    assert files(course / "submitted") == submitted  # grading never writes there
+    assert files(course / "originals") == {path: data for path, data in submitted.items()}  # every file kept
+    assert sorted(found) == ["ann", "bob", "cat", "dan"]
+    assert [c.filename for c in found["ann"].candidates] == [f"{NAME}.ipynb"]
+    assert found["ann"].alarms == [] and found["ann"].candidates[0].notes(f"{NAME}.ipynb") == []
+    (bob,) = found["bob"].candidates
+    assert bob.filename == f"Copy of {NAME}.ipynb" and len(bob.repair["restored"]) == 11
+    assert bob.notes(f"{NAME}.ipynb")[0] == f"handed in as 'Copy of {NAME}.ipynb', graded as {NAME}.ipynb"
+    assert marked(bob.nb) == marked(released) and found["bob"].alarms == []
+    (cat,) = found["cat"].alarms
+    assert cat.startswith(f"not a readable notebook: {NAME}.ipynb (NotJSONError") and not found["cat"].candidates
+    assert found["dan"].alarms == ["no notebook in the submission (handed in: nothing); nothing was graded"]
 
-    again = {repair.student: repair for repair in grading.repair_submissions(course, NAME)}
-    assert again["bob"].restored == [] and again["bob"].renamed_from is None  # already repaired
-    assert kept.read_text(encoding="utf-8") == lost_text  # the first original is kept, not overwritten
-    assert sorted(p.name for p in (course / "originals").iterdir()) == ["bob"]
-    assert [p.name for p in kept.parent.iterdir()] == [kept.name]
-    assert list(grading.repair_submissions(course, NAME, student="ann")) == [again["ann"]]
+    hand_in(course, "ann", f"{NAME}.ipynb", nbformat.writes(released))  # collected again, another file
+    chosen(course, released)
+    kept = files(course / "originals" / "ann" / NAME)
+    assert kept[f"{NAME}.ipynb"] == submitted[f"ann/{NAME}/{NAME}.ipynb"]  # the first copy is never overwritten
+    (second,) = [name for name in kept if name not in (f"{NAME}.ipynb", "timestamp.txt")]
+    assert kept[second] == nbformat.writes(released).encode() and second.startswith(f"{NAME}.")
 
 
-def test_unmatched_cells_are_an_alarm_with_the_cells_named(course):
+def test_a_colab_notebook_missing_a_test_cell_is_upgraded_repaired_and_valid(course, released, perfect):
+    """nbformat 4.0 has no cell ids (Colab keeps them in metadata.id); the test cell put back keeps its id."""
+    hand_in(course, "eve", f"{NAME}.ipynb", cases.colab_saved(cases.without_cell(perfect, "test-l2-loss")))
+    (candidate,) = chosen(course, released)["eve"].candidates
+    assert candidate.upgraded and candidate.repair["inserted"] == ["test-l2-loss"]
+    nbformat.validate(candidate.nb)
+    assert [cell.id for cell in candidate.nb.cells] == [cell.id for cell in released.cells]
+    assert marked(candidate.nb) == marked(released)
+
+
+def test_two_notebooks_grade_the_work_and_set_the_blank_release_aside(course, released, perfect):
+    hand_in(course, "fay", f"{NAME}.ipynb", nbformat.writes(released))
+    hand_in(course, "fay", f"Copy of {NAME}.ipynb", nbformat.writes(perfect))
+    hand_in(course, "gus", f"{NAME}.ipynb", nbformat.writes(perfect))
+    hand_in(course, "gus", "draft.ipynb", nbformat.writes(cases.edited(perfect, "losses", "(pred - target)", "pred")))
+    found = chosen(course, released)
+    assert [c.filename for c in found["fay"].candidates] == [f"Copy of {NAME}.ipynb"]
+    (fay,) = found["fay"].alarms
+    assert fay.startswith(f"handed in 2 notebooks ({NAME}.ipynb, Copy of {NAME}.ipynb): graded Copy of {NAME}.ipynb;")
+    assert f"not graded: {NAME}.ipynb: the blank release (no answer written)" in fay
+    assert [c.filename for c in found["gus"].candidates] == [f"{NAME}.ipynb", "draft.ipynb"]  # both: the best counts
+    assert "graded each of" in found["gus"].alarms[0]
+
+
+def test_a_notebook_that_fails_validation_is_named_not_fatal(course, released, perfect):
+    broken = json.loads(nbformat.writes(perfect))
+    next(cell for cell in broken["cells"] if cell["cell_type"] == "code").pop("outputs")
+    hand_in(course, "hal", f"{NAME}.ipynb", json.dumps(broken))
+    (alarm,) = chosen(course, released)["hal"].alarms
+    assert "not a readable notebook" in alarm and "'outputs' is a required property" in alarm
+
+
+def test_unmatched_cells_are_an_alarm_with_the_cells_named(course, released):
     hand_in(course, "eve", "scratch.ipynb", nbformat.writes(cases.scratch_notebook()))
-    (repair,) = grading.repair_submissions(course, NAME)
-    assert repair.renamed_from == "scratch.ipynb" and repair.unmatched
-    (alarm,) = repair.alarms()
+    (candidate,) = chosen(course, released)["eve"].candidates
+    assert candidate.filename == "scratch.ipynb" and candidate.repair["unmatched"] and not candidate.fits
+    (alarm,) = candidate.alarms()
     assert "why-l2-blurs" in alarm and "test-l1-loss" in alarm and "by hand" in alarm
     assert (course / "originals" / "eve" / NAME / "scratch.ipynb").is_file()

@@ -29,15 +29,19 @@ def test_tour_on_ci_writes_claims_and_figures(tmp_path):
                    ("03", "l1-leaves-texture-flat"), ("03", "patchgan-brings-texture-back"),
                    ("03", "pixelgan-no-texture"), ("03", "gan-costs-l1"), ("04", "two-by-two-table"),
                    ("04", "cycle-keeps-content"), ("04", "gan-alone-not-reliable"), ("04", "both-fool-d"),
-                   ("04", "d-blind-to-correspondence")}
+                   ("04", "d-blind-to-correspondence"), ("06", "first-layer-washout"),
+                   ("06", "uniform-maps-identical"), ("06", "multiscale-receptive-fields"),
+                   ("06", "spade-recovers-uniform"), ("06", "spade-not-worse-on-scenes"), ("06", "spade-small-objects"),
+                   ("06", "concat-recovers-through-last-conv")}
     for claim in data["claims"]:
         assert set(claim) == {"lesson", "id", "statement", "values", "holds"}
         assert claim["holds"] is True and claim["values"]
     assert sorted(p.name for p in figures.iterdir()) == ["01_losses.png", "01_outputs.png", "01_toy.png",
                                                          "02_outputs.png", "02_table.png", "03_outputs.png",
                                                          "03_receptive_field.png", "03_table.png",
-                                                         "04_mixtures.png", "04_outputs.png", "04_table.png"]
-    assert "edges-l2-wider" in done.stdout and "all 16 claims hold" in done.stdout
+                                                         "04_mixtures.png", "04_outputs.png", "04_table.png",
+                                                         "06_outputs.png", "06_table.png", "06_uniform.png"]
+    assert "edges-l2-wider" in done.stdout and "all 23 claims hold" in done.stdout
 
 
 def test_tour_exits_1_when_a_claim_fails(monkeypatch, tmp_path, capsys):

@@ -7,6 +7,8 @@ imported from their own modules: `catalog` (what exists and where), `download` (
 """
 
 from i2i_course.data.ambiguous_discs import AmbiguousDiscs, DiscBatch, render_discs
+from i2i_course.data.scenes import SceneLabels
 from i2i_course.data.task import Task, UnpairedBatch, UnpairedTask, one_hot
 
-__all__ = ["AmbiguousDiscs", "DiscBatch", "render_discs", "Task", "UnpairedBatch", "UnpairedTask", "one_hot"]
+__all__ = ["AmbiguousDiscs", "DiscBatch", "render_discs", "SceneLabels", "Task", "UnpairedBatch", "UnpairedTask",
+           "one_hot"]

@@ -2,6 +2,7 @@
 
 - `images`: what an image looks like: edge width, colourfulness, fine detail (high-frequency ratio, texture
   energy), and the FCN-score's segmentation scores (lessons 01-03).
+- `labels`: what a generator kept of a label-map input: outputs' spread, per-class IoU, label recovery (lesson 06).
 
 Later lessons add their own module here (what a translation kept, how diverse samples are, ...).
 """

@@ -1,9 +1,13 @@
-"""Networks: the U-Net generator (lesson 02) and the PatchGAN / PixelGAN discriminators (lesson 03)."""
+"""Networks: the U-Net generator (lesson 02), the PatchGAN / PixelGAN discriminators (lesson 03), and SPADE and
+pix2pixHD's nets (lesson 06)."""
 
 from i2i_course.nets.discriminators import (PatchDiscriminator, PixelDiscriminator, measured_receptive_field,
                                             receptive_field)
+from i2i_course.nets.pix2pixhd import GlobalGenerator, LocalEnhancer, MultiscaleDiscriminator
+from i2i_course.nets.spade import SPADE, SPADEGenerator, SPADEResnetBlock
 from i2i_course.nets.layers import count_parameters, init_weights, norm_layer
 from i2i_course.nets.unet import UNet, UNetBlock
 
 __all__ = ["UNet", "UNetBlock", "count_parameters", "init_weights", "norm_layer", "PatchDiscriminator", "PixelDiscriminator",
-           "receptive_field", "measured_receptive_field"]
+           "receptive_field", "measured_receptive_field", "GlobalGenerator", "LocalEnhancer",
+           "MultiscaleDiscriminator", "SPADE", "SPADEGenerator", "SPADEResnetBlock"]
