@@ -22,7 +22,7 @@ from i2i_course.widgets.panel import SHOWN, TILE, RunPanel, slider_style
 
 POINTS_SHOWN = 200  # held-out points pictured per run
 PANEL_RUNS = 8  # runs side by side per Run: ~5 s at ci (32, as the claims use, cost ~3x as much per step)
-PANEL_INCHES = 1.45  # one scatter's side in the picture: 3 columns ~ 470 px wide at 100 dpi
+PANEL_INCHES = 1.15  # one scatter's side in the picture: with its labels ~430 px wide at 100 dpi, as the other panels
 
 
 def dash(write):
