@@ -27,7 +27,9 @@ def test_tour_on_ci_writes_claims_and_figures(tmp_path):
                    ("02", "unet-beats-ed-l1"), ("02", "unet-beats-ed-detail"),
                    ("02", "outermost-skip-matters-most"), ("03", "receptive-field-table"),
                    ("03", "l1-leaves-texture-flat"), ("03", "patchgan-brings-texture-back"),
-                   ("03", "pixelgan-no-texture"), ("03", "gan-costs-l1"), ("05", "modes-ceiling"),
+                   ("03", "pixelgan-no-texture"), ("03", "gan-costs-l1"), ("04", "two-by-two-table"),
+                   ("04", "cycle-keeps-content"), ("04", "gan-alone-not-reliable"), ("04", "both-fool-d"),
+                   ("04", "d-blind-to-correspondence"), ("05", "modes-ceiling"),
                    ("05", "latent-distance"), ("05", "median-is-no-mode"), ("05", "pix2pix-ignores-z"),
                    ("05", "diversity-comes-back"), ("06", "first-layer-washout"),
                    ("06", "uniform-maps-identical"), ("06", "multiscale-receptive-fields"),
@@ -39,9 +41,10 @@ def test_tour_on_ci_writes_claims_and_figures(tmp_path):
     assert sorted(p.name for p in figures.iterdir()) == ["01_losses.png", "01_outputs.png", "01_toy.png",
                                                          "02_outputs.png", "02_table.png", "03_outputs.png",
                                                          "03_receptive_field.png", "03_table.png",
+                                                         "04_mixtures.png", "04_outputs.png", "04_table.png",
                                                          "05_diversity_validity.png", "05_samples.png",
                                                          "05_table.png", "06_outputs.png", "06_table.png", "06_uniform.png"]
-    assert "edges-l2-wider" in done.stdout and "all 23 claims hold" in done.stdout
+    assert "edges-l2-wider" in done.stdout and "all 28 claims hold" in done.stdout
 
 
 def test_tour_exits_1_when_a_claim_fails(monkeypatch, tmp_path, capsys):
@@ -85,7 +88,8 @@ def test_tour_on_facades_runs_lessons_02_and_03_on_them(monkeypatch, tmp_path, c
     patchgan = data["claims"][3]["values"]  # at 32 px only the 16x16 patch fits in the image
     assert set(patchgan) == {"hf_ratio_l1_only", "hf_ratio_16x16"}
     assert sorted(p.name for p in figures.iterdir()) == ["02_outputs.png", "02_table.png", "03_outputs.png",
-                                                         "03_receptive_field.png", "03_table.png"]
+                                                         "03_receptive_field.png", "03_table.png",
+                                                         "04_mixtures.png", "04_outputs.png", "04_table.png"]
     assert "dataset facades" in capsys.readouterr().out
 
 

@@ -8,8 +8,9 @@
 `LESSONS` maps a lesson number to its module, in teaching order; `tour.run_tour` runs them all.
 """
 
-from i2i_course.experiments import l01_blur, l02_unet_skips, l03_patchgan, l05_diversity, l06_spade
+from i2i_course.experiments import l01_blur, l02_unet_skips, l03_patchgan, l04_cycle, l05_diversity, l06_spade
 
-LESSONS = {"01": l01_blur, "02": l02_unet_skips, "03": l03_patchgan, "05": l05_diversity, "06": l06_spade}
+LESSONS = {"01": l01_blur, "02": l02_unet_skips, "03": l03_patchgan, "04": l04_cycle, "05": l05_diversity,
+           "06": l06_spade}
 
 __all__ = ["LESSONS"]

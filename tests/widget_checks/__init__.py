@@ -10,9 +10,9 @@ script in a subprocess whose PYTHONPATH starts with an ipywidgets 7.7.1 install 
 
 import functools
 
-from widget_checks import common, l01_blur, l02_skips, l03_patchgan, l05_diversity, l06_spade
+from widget_checks import common, l01_blur, l02_skips, l03_patchgan, l04_cycle, l05_diversity, l06_spade
 
-LESSON_MODULES = [l01_blur, l02_skips, l03_patchgan, l05_diversity, l06_spade]
+LESSON_MODULES = [l01_blur, l02_skips, l03_patchgan, l04_cycle, l05_diversity, l06_spade]
 PANELS = {module.KIND: module.PANEL for module in LESSON_MODULES}  # kind -> (make, lesson module, row reader)
 
 CHECKS = {check.__name__: check for module in LESSON_MODULES for check in module.CHECKS}
