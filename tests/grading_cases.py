@@ -24,6 +24,9 @@ WRONG_FUNCTION = {
                       {"test-build-unet", "test-build-unet-reference"}),
     "03_patchgan": ("patch-discriminator", "stride = 2 if n < n_layers else 1", "stride = 2",
                     {"test-patch-shapes", "test-patch-reference"}),
+    "04_cycle_consistency": ("cycle-terms", '"idt_G": lambda_cyc * lambda_idt * (same_B - real_B).abs().mean(),',
+                             '"idt_G": lambda_idt * (same_B - real_B).abs().mean(),',
+                             {"test-cycle-terms", "test-cycle-terms-library"}),
     "05_diversity": ("diversity-losses", "return -ratio.clamp(max=tau).mean()",  # the no-op clamp of DSGAN's code
                      "return (-ratio).clamp(max=tau).mean()", {"test-ds-loss"}),
     "06_spade": ("feature-matching", 'weight = lambda_feat / num_d * (4.0 / maps if weighting == "pix2pixhd" else 1.0)',

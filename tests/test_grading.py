@@ -47,6 +47,12 @@ ANSWER_02 = ("what-skips-carry", 2.0)
 POINTS_03 = {"test-receptive-field": 1.0, "test-receptive-field-patchgan": 1.0, "test-patch-shapes": 1.0,
              "test-patch-parameters": 1.0, "test-patch-reference": 1.0, "test-d-loss": 1.0, "test-g-loss": 2.0}
 ANSWER_03 = ("why-patch-size", 2.0)
+# Assignment 04: cycle_terms by hand and against the course's CycleGAN (2), the image pool's exact sequence and
+# the course's pool (2), the 2x2 table (1 + 1), the ResNet generator: shapes, counts, same function (3), the answer (2)
+POINTS_04 = {"test-cycle-terms": 1.0, "test-cycle-terms-library": 1.0, "test-pool-sequence": 1.0,
+             "test-pool-library": 1.0, "test-conditional-entropy": 1.0, "test-best-cycle-error": 1.0,
+             "test-resnet-shapes": 1.0, "test-resnet-parameters": 1.0, "test-resnet-reference": 1.0}
+ANSWER_04 = ("why-cycle-is-not-enough", 2.0)
 # Assignment 05: DSGAN's term (2, one hidden test catches a clamp that does nothing) and MSGAN's (1), the
 # reparameterisation and the KL (1 + 1), modes covered and its ceiling (1 + 1), the written answer (2)
 POINTS_05 = {"test-ds-loss": 2.0, "test-ms-loss": 1.0, "test-reparameterize": 1.0, "test-kl": 1.0,
@@ -100,6 +106,7 @@ def tree(folder):
 @pytest.mark.parametrize("name, points, answer", [("01_losses_and_blur", POINTS_01, ANSWER_01),
                                                    ("02_unet_skips", POINTS_02, ANSWER_02),
                                                    ("03_patchgan", POINTS_03, ANSWER_03),
+                                                   ("04_cycle_consistency", POINTS_04, ANSWER_04),
                                                    ("05_diversity", POINTS_05, ANSWER_05),
                                                    ("06_spade", POINTS_06, ANSWER_06)])
 def test_the_course_has_its_assignments(name, points, answer):
@@ -243,6 +250,10 @@ def test_solution_runs_outside_grading_as_on_colab(name, tmp_path, monkeypatch):
         panel = next(cell for cell in nb.cells if cell.get("id") == "panel")
         widget = "application/vnd.jupyter.widget-view+json"
         assert any(widget in output.get("data", {}) for output in panel.outputs), "no widget panel shown"
+    if name == "04_cycle_consistency":
+        found = re.findall(r"^(lambda_cyc 10|GAN alone): content kept \(NMI\) per run(?: -?\d\.\d\d){8}; runs hitting all 5 "
+                           r"B modes [0-8] of 8; cycle error \d+\.\d{3}$", text, re.M)
+        assert found == ["lambda_cyc 10", "GAN alone"], text[-2000:]
 
 
 def test_sync_writes_the_install_cell_of_the_assignments_sources(tmp_path):
@@ -342,7 +353,7 @@ def test_solution_gets_full_marks_and_the_untouched_release_zero(round_trip):
     points = cases.auto_points(read(paths(round_trip.name)[1]))
     assert auto_scores(round_trip, "solution") == points
     assert sum(auto_scores(round_trip, "untouched").values()) == 0
-    full = {"01_losses_and_blur": 8.0, "02_unet_skips": 6.0, "03_patchgan": 8.0,
+    full = {"01_losses_and_blur": 8.0, "02_unet_skips": 6.0, "03_patchgan": 8.0, "04_cycle_consistency": 9.0,
             "05_diversity": 7.0, "06_spade": 6.0}[round_trip.name]  # + 2 by hand
     assert sum(auto_scores(round_trip, "solution").values()) == full
     assert round_trip.by_hand[STUDENTS["solution"]] == {round_trip.answer}  # the written answer waits
