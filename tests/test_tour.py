@@ -43,7 +43,8 @@ def test_tour_on_ci_writes_claims_and_figures(tmp_path):
                                                          "03_receptive_field.png", "03_table.png",
                                                          "04_mixtures.png", "04_outputs.png", "04_table.png",
                                                          "05_diversity_validity.png", "05_samples.png",
-                                                         "05_table.png", "06_outputs.png", "06_table.png", "06_uniform.png"]
+                                                         "05_table.png", "06_outputs.png", "06_table.png",
+                                                         "06_uniform.png"]
     assert "edges-l2-wider" in done.stdout and "all 28 claims hold" in done.stdout
 
 

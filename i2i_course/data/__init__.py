@@ -7,9 +7,11 @@ imported from their own modules: `catalog` (what exists and where), `download` (
 """
 
 from i2i_course.data.ambiguous_discs import AmbiguousDiscs, DiscBatch, render_discs
+from i2i_course.data.mixtures import CircleMixtures
 from i2i_course.data.palette_fills import FillBatch, PaletteFills
 from i2i_course.data.scenes import SceneLabels
+from i2i_course.data.shapes import UnpairedShapes
 from i2i_course.data.task import Task, UnpairedBatch, UnpairedTask, one_hot
 
-__all__ = ["AmbiguousDiscs", "DiscBatch", "render_discs", "FillBatch", "PaletteFills", "SceneLabels", "Task",
-           "UnpairedBatch", "UnpairedTask", "one_hot"]
+__all__ = ["AmbiguousDiscs", "DiscBatch", "render_discs", "CircleMixtures", "FillBatch", "PaletteFills",
+           "SceneLabels", "Task", "UnpairedBatch", "UnpairedShapes", "UnpairedTask", "one_hot"]

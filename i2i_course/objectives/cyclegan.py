@@ -97,7 +97,8 @@ class CycleGAN(Objective):
         this step does not train the generators); each loss halved."""
         fake_A, fake_B = self.pool_A.query(fake_A.detach()), self.pool_B.query(fake_B.detach())
         with self.autocast():
-            d_A = 0.5 * discriminator_loss(self.D_A(real_A), self.D_A(fake_A), self.gan_mode).float()  # 0.5 [gan(real) + gan(fake)]
+            # 0.5 [gan(D(real), real) + gan(D(pool(fake)), fake)], for each discriminator
+            d_A = 0.5 * discriminator_loss(self.D_A(real_A), self.D_A(fake_A), self.gan_mode).float()
             d_B = 0.5 * discriminator_loss(self.D_B(real_B), self.D_B(fake_B), self.gan_mode).float()
         self.update(d_A + d_B, self.opt_D)  # separate nets: one step on the sum is a step on each
         return {"d_A": d_A, "d_B": d_B}
