@@ -89,8 +89,7 @@ def test_tour_on_facades_runs_lessons_02_and_03_on_them(monkeypatch, tmp_path, c
     patchgan = data["claims"][3]["values"]  # at 32 px only the 16x16 patch fits in the image
     assert set(patchgan) == {"hf_ratio_l1_only", "hf_ratio_16x16"}
     assert sorted(p.name for p in figures.iterdir()) == ["02_outputs.png", "02_table.png", "03_outputs.png",
-                                                         "03_receptive_field.png", "03_table.png",
-                                                         "04_mixtures.png", "04_outputs.png", "04_table.png"]
+                                                         "03_receptive_field.png", "03_table.png"]
     assert "dataset facades" in capsys.readouterr().out
 
 
