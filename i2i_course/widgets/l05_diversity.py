@@ -13,7 +13,7 @@ from i2i_course.experiments import l05_diversity
 from i2i_course.experiments.common import evaluation_batch
 from i2i_course.widgets.panel import SHOWN, TILE, RunPanel, slider_style
 
-INPUTS_SHOWN = 3  # held-out outlines pictured per run, each with its samples
+INPUTS_SHOWN = 2  # held-out outlines pictured per run, each with its samples (3 overflow 1280x800 in Notebook 6.5)
 
 
 def weight_text(weight):

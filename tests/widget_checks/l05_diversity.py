@@ -4,6 +4,7 @@ import matplotlib.pyplot as plt
 
 from i2i_course.experiments import l05_diversity
 from i2i_course.widgets import DiversityPanel
+from i2i_course.widgets.l05_diversity import INPUTS_SHOWN
 from widget_checks.common import PNG, descendants, picture, recording, table
 
 KIND = "diversity"
@@ -78,7 +79,7 @@ def check_diversity_runs_train_what_is_picked():
     assert len(figures) == 2 and picture(panel).startswith(PNG)
     for (figure, labels, texts), entry in zip(figures, panel.runs):
         assert labels[0] == "outline 1" and labels[1].split("\n")[1].startswith("modes ")
-        assert len(labels) == 2 * 3  # three outlines, each with its samples
+        assert len(labels) == 2 * INPUTS_SHOWN  # each outline, then its samples
         assert any(f"run {entry['run']}: {entry['method']}" in text for text in texts)
         assert not plt.fignum_exists(figure.number)
     assert "run 2 done" in panel.status.value
