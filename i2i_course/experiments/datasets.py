@@ -19,6 +19,13 @@ def check_dataset(dataset):
                           "`i2i-course data download facades`)")
 
 
+def synthetic_only(lesson, dataset, task, why):
+    """Refuse any dataset but "synthetic" for a lesson whose claims need what only its own `task` knows (`why`)."""
+    check_dataset(dataset)
+    if dataset != "synthetic":
+        raise CourseError(f"lesson {lesson} runs on its {task} only: its claims need {why}")
+
+
 def lesson_task(dataset, profile, synthetic, progress=True):
     """The task a lesson runs on: `synthetic()` for "synthetic", the real facades for "facades"."""
     check_dataset(dataset)

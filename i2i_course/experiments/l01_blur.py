@@ -17,8 +17,7 @@ import torch
 
 from i2i_course.data import AmbiguousDiscs
 from i2i_course.experiments.common import evaluation_batch, l1_error, reference_row, start_run
-from i2i_course.errors import CourseError
-from i2i_course.experiments.datasets import check_dataset
+from i2i_course.experiments.datasets import synthetic_only
 from i2i_course.losses import pixel_loss
 from i2i_course.metrics import colourfulness, edge_width
 from i2i_course.nets import UNet
@@ -104,10 +103,7 @@ def unet_for(profile):
 
 def task_for(profile=None, dataset="synthetic", progress=True, p_minor=P_MINOR):
     """The lesson's task: ambiguous discs at the profile's size (lesson 01 has no real dataset)."""
-    check_dataset(dataset)
-    if dataset not in DATASETS:
-        raise CourseError(f"lesson {LESSON} runs on its synthetic task only: its claims need the exact mean and "
-                          "median, which no real dataset has")
+    synthetic_only(LESSON, dataset, "synthetic task", "the exact mean and median, which no real dataset has")
     return AmbiguousDiscs(get_profile(profile).image_size, p_minor)
 
 

@@ -28,7 +28,7 @@ from i2i_course import viz
 from i2i_course.data.palette_fills import PaletteFills, interior_of
 from i2i_course.errors import CourseError
 from i2i_course.experiments.common import evaluation_batch, reference_row, start_run
-from i2i_course.experiments.datasets import check_dataset
+from i2i_course.experiments.datasets import synthetic_only
 from i2i_course.metrics import diversity
 from i2i_course.nets.discriminators import PatchDiscriminator
 from i2i_course.nets import Encoder, UNet
@@ -66,10 +66,7 @@ DIVERSE_FACTOR = 5.0  # diversity-comes-back: pairwise L1 >= 5 x pix2pix + z's (
 
 def task_for(profile=None, dataset="synthetic", progress=True):
     """The lesson's task: palette fills at the profile's size (lesson 05 has no real dataset)."""
-    check_dataset(dataset)
-    if dataset not in DATASETS:
-        raise CourseError(f"lesson {LESSON} runs on its synthetic task only: its claims need every valid target "
-                          "of an input, which no real dataset has")
+    synthetic_only(LESSON, dataset, "synthetic task", "every valid target of an input, which no real dataset has")
     return PaletteFills(get_profile(profile).image_size)
 
 

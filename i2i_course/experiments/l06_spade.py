@@ -33,7 +33,7 @@ from i2i_course import viz
 from i2i_course.data.scenes import OBJECTS, SceneLabels, paint
 from i2i_course.errors import CourseError
 from i2i_course.experiments.common import evaluation_batch, l1_error, reference_row, start_run
-from i2i_course.experiments.datasets import check_dataset
+from i2i_course.experiments.datasets import synthetic_only
 from i2i_course.losses import l1_loss
 from i2i_course.metrics.labels import label_recovery, spread
 from i2i_course.nets.discriminators import measured_receptive_field
@@ -70,10 +70,7 @@ OBJECT_GAIN = 0.3  # spade-small-objects: SPADE's small-object IoU at least this
 
 def task_for(profile=None, dataset="synthetic", progress=True):
     """The lesson's task: scene label maps at the profile's size (no real dataset has uniform maps)."""
-    check_dataset(dataset)
-    if dataset not in DATASETS:
-        raise CourseError(f"lesson {LESSON} runs on its synthetic scenes only: its claims need uniform label maps "
-                          "and per-pixel labels")
+    synthetic_only(LESSON, dataset, "synthetic scenes", "uniform label maps and per-pixel labels")
     return SceneLabels(get_profile(profile).image_size)
 
 
